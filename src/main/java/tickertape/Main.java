@@ -1,0 +1,44 @@
+package tickertape;
+
+import org.apache.camel.CamelContext;
+
+/**
+ * Starts tickertape: Camel Main with the settings in application.properties and the routes in
+ * routes/. A start-up problem the operator can fix is printed as one line, with a non-zero exit.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        org.apache.camel.main.Main camel = new org.apache.camel.main.Main();
+        camel.configure().addConfiguration(TickertapeConfiguration.class);
+        try {
+            System.exit(camel.run(args));
+        } catch (Exception e) {
+            stopWhatStarted(camel.getCamelContext());
+            StartupFailure failure = findStartupFailure(e);
+            if (failure == null) {
+                throw e;
+            }
+            System.err.println("tickertape: " + failure.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** A failed start may have started the embedded database already: stop it, leave no orphan. */
+    private static void stopWhatStarted(CamelContext context) {
+        if (context != null) {
+            context.stop();
+        }
+    }
+
+    private static StartupFailure findStartupFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StartupFailure failure) {
+                return failure;
+            }
+        }
+        return null;
+    }
+}

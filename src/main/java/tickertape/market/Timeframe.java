@@ -1,0 +1,82 @@
+package tickertape.market;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The bar resolutions tickertape stores, with the Polygon multiplier/timespan that names each one.
+ * Buckets start on America/New_York wall-clock time, aligned from midnight ET, exactly as the
+ * source builds its aggregates (POLYGON.md, "Buckets"), so a derived bar equals the source's own.
+ */
+public enum Timeframe {
+    M1("1m", 1, "minute"),
+    M5("5m", 5, "minute"),
+    M15("15m", 15, "minute"),
+    H1("1h", 1, "hour"),
+    H4("4h", 4, "hour"),
+    D1("1d", 1, "day");
+
+    public static final ZoneId EXCHANGE_ZONE = ZoneId.of("America/New_York");
+
+    private final String code;
+    private final int multiplier;
+    private final String timespan;
+
+    Timeframe(String code, int multiplier, String timespan) {
+        this.code = code;
+        this.multiplier = multiplier;
+        this.timespan = timespan;
+    }
+
+    /** The name used in the database, the API and the configuration: 1m, 5m, 15m, 1h, 4h, 1d. */
+    public String code() {
+        return code;
+    }
+
+    public int multiplier() {
+        return multiplier;
+    }
+
+    /** Polygon's timespan word: minute, hour or day. */
+    public String timespan() {
+        return timespan;
+    }
+
+    /** True for the timeframes rolled up in SQL from 1m bars instead of fetched. */
+    public boolean isDerivedFromMinutes() {
+        return this != M1 && this != D1;
+    }
+
+    public static Optional<Timeframe> ofCode(String code) {
+        return Arrays.stream(values()).filter(t -> t.code.equals(code)).findFirst();
+    }
+
+    public static Optional<Timeframe> ofPolygon(int multiplier, String timespan) {
+        return Arrays.stream(values())
+                .filter(t -> t.multiplier == multiplier && t.timespan.equals(timespan))
+                .findFirst();
+    }
+
+    /** The start of the bucket holding {@code instant}, on exchange wall-clock time. */
+    public Instant bucketStart(Instant instant) {
+        ZonedDateTime et = instant.atZone(EXCHANGE_ZONE);
+        LocalDate day = et.toLocalDate();
+        ZonedDateTime start = switch (timespan) {
+            case "minute" -> day.atStartOfDay(EXCHANGE_ZONE)
+                    .withHour(et.getHour())
+                    .withMinute(et.getMinute() - et.getMinute() % multiplier);
+            case "hour" -> day.atStartOfDay(EXCHANGE_ZONE).withHour(et.getHour() - et.getHour() % multiplier);
+            default -> day.atStartOfDay(EXCHANGE_ZONE);
+        };
+        return start.toInstant();
+    }
+
+    /** True when {@code instant} is the start of one of this timeframe's buckets. */
+    public boolean isAligned(Instant instant) {
+        return bucketStart(instant).equals(instant);
+    }
+}

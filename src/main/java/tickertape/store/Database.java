@@ -1,0 +1,156 @@
+package tickertape.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.camel.support.service.ServiceSupport;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tickertape.StartupFailure;
+
+/**
+ * The store: a pooled connection to PostgreSQL (embedded or external) with the schema migrated.
+ *
+ * <p>It is opened before Camel starts its routes and registered as a Camel service, so on shutdown
+ * it closes after the routes have stopped: the pool first, then the embedded server if there is one.
+ */
+public final class Database extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final DatabaseSettings settings;
+    private final Optional<EmbeddedServer> embeddedServer;
+    private final HikariDataSource dataSource;
+    private volatile boolean migrated;
+
+    private Database(DatabaseSettings settings, Optional<EmbeddedServer> embeddedServer, HikariDataSource dataSource) {
+        this.settings = settings;
+        this.embeddedServer = embeddedServer;
+        this.dataSource = dataSource;
+    }
+
+    /** Starts the embedded server if needed, connects, and applies the migrations in {@code sql/}. */
+    public static Database open(DatabaseSettings settings, String migrationsLocation) {
+        Optional<EmbeddedServer> embedded = settings.isEmbedded()
+                ? Optional.of(EmbeddedServer.start(settings.dataDirectory(), settings.embeddedPort()))
+                : Optional.empty();
+        String jdbcUrl = settings.jdbcUrl().orElseGet(() -> embedded.orElseThrow().jdbcUrl());
+        HikariDataSource pool = null;
+        try {
+            pool = connect(settings, jdbcUrl);
+            Database database = new Database(settings, embedded, pool);
+            database.migrate(migrationsLocation);
+            return database;
+        } catch (RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            embedded.ifPresent(EmbeddedServer::close);
+            throw e;
+        }
+    }
+
+    private static HikariDataSource connect(DatabaseSettings settings, String jdbcUrl) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("tickertape");
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setConnectionTimeout(10_000);
+        // Fail here, with the cause, when the server is unreachable, not at the first query.
+        config.setInitializationFailTimeout(10_000);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("connectTimeout", "10");
+        config.addDataSourceProperty("ApplicationName", "tickertape");
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StartupFailure("Cannot connect to the database at " + settings.describe() + ": "
+                    + rootMessage(e), e);
+        }
+    }
+
+    private void migrate(String location) {
+        try {
+            Flyway flyway = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(location)
+                    .failOnMissingLocations(true)
+                    .load();
+            MigrateResult result = flyway.migrate();
+            LOG.info("Schema at version {} ({} migration(s) applied now)", flyway.info().current().getVersion(),
+                    result.migrationsExecuted);
+            migrated = true;
+        } catch (FlywayException e) {
+            throw new StartupFailure("Database migration failed on " + settings.describe() + ": "
+                    + migrationSummary(e) + " (each migration runs in its own transaction: a failed one left no trace)", e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public DatabaseSettings settings() {
+        return settings;
+    }
+
+    public Optional<EmbeddedServer> embeddedServer() {
+        return embeddedServer;
+    }
+
+    /** True when the schema is migrated and the server answers a query now. */
+    public boolean isHealthy() {
+        if (!migrated || dataSource.isClosed()) {
+            return false;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        closeResources();
+    }
+
+    private void closeResources() {
+        if (dataSource.isClosed()) {
+            return;
+        }
+        dataSource.close();
+        embeddedServer.ifPresent(EmbeddedServer::close);
+    }
+
+    /** Flyway's multi-line report cut to the migration's name and the server's message. */
+    private static String migrationSummary(FlywayException e) {
+        String summary = e.getMessage().lines()
+                .map(String::trim)
+                .filter(line -> line.startsWith("Migration ") || line.startsWith("Message") || line.startsWith("Location")
+                        || line.startsWith("Line") || line.startsWith("Validate"))
+                .reduce((a, b) -> a + "; " + b)
+                .orElse(rootMessage(e));
+        return summary.replaceAll("\\s+", " ");
+    }
+
+    /** The innermost message, which names the real cause ("Connection refused", "password authentication failed"). */
+    static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+            return psql.getServerErrorMessage().getMessage();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+}

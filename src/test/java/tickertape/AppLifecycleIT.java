@@ -1,0 +1,193 @@
+package tickertape;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged jar as ops run it: start, stop, kill -9 and restart, external database, and the
+ * configuration mistakes that must end in one clear line and a non-zero exit.
+ */
+class AppLifecycleIT {
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void startsServesStatusAndStopsItsDatabaseOnSigterm() throws Exception {
+        Path workDir = AppProcess.newWorkDir(temp);
+        long postgresPid;
+        try (AppProcess app = AppProcess.start(workDir, Map.of())) {
+            assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+
+            JsonNode status = JSON.readTree(app.get("/api/v2/status").orElseThrow().body());
+            assertThat(status.path("storage").path("mode").asText()).isEqualTo("embedded");
+            assertThat(status.path("tickers")).extracting(JsonNode::asText)
+                    .containsExactly("IWM", "QQQ", "SPY", "UVXY");
+            assertThat(app.getManagement("/observe/health").orElseThrow().statusCode()).isEqualTo(200);
+
+            postgresPid = postmasterPid(workDir).orElseThrow();
+            assertThat(ProcessHandle.of(postgresPid)).isPresent();
+
+            // 143 = 128 + SIGTERM: the JVM's own code for a stop by signal after its shutdown hooks ran
+            assertThat(app.stop(Duration.ofSeconds(40))).isIn(0, 143);
+            assertThat(app.output()).contains("Embedded PostgreSQL stopped");
+        }
+        assertThat(isGoneWithin(postgresPid, Duration.ofSeconds(10))).as("postgres left running after SIGTERM").isTrue();
+        assertThat(postmasterPid(workDir)).isEmpty();
+    }
+
+    @Test
+    void afterKillNineTheOrphanedServerIsStoppedAndTheDataKept() throws Exception {
+        Path workDir = AppProcess.newWorkDir(temp);
+        long orphanPid;
+        try (AppProcess first = AppProcess.start(workDir, Map.of())) {
+            assertThat(first.awaitReady(START)).as(first.output()).isTrue();
+            orphanPid = postmasterPid(workDir).orElseThrow();
+            execute(workDir, "insert into ticker(symbol, active) values ('KEEP', true)");
+            first.kill();
+        }
+        assertThat(ProcessHandle.of(orphanPid)).as("kill -9 leaves the server running").isPresent();
+
+        try (AppProcess second = AppProcess.start(workDir, Map.of())) {
+            assertThat(second.awaitReady(START)).as(second.output()).isTrue();
+            assertThat(second.output()).contains("orphaned PostgreSQL");
+            assertThat(isGoneWithin(orphanPid, Duration.ofSeconds(10))).isTrue();
+            assertThat(query(workDir, "select count(*) from ticker where symbol = 'KEEP'")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void usesTheServerNamedByDatabaseUrl() throws Exception {
+        try (EmbeddedPostgres external = EmbeddedPostgres.builder().start()) {
+            String url = "postgresql://postgres:s3cret-pw@localhost:" + external.getPort() + "/postgres";
+            try (AppProcess app = AppProcess.start(AppProcess.newWorkDir(temp), Map.of("DATABASE_URL", url))) {
+                assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+                String body = app.get("/api/v2/status").orElseThrow().body();
+                JsonNode storage = JSON.readTree(body).path("storage");
+                assertThat(storage.path("mode").asText()).isEqualTo("external");
+                assertThat(storage.path("location").asText()).contains("localhost:" + external.getPort());
+                assertThat(body + app.output()).doesNotContain("s3cret-pw");
+                assertThat(app.workDir.resolve("data")).doesNotExist();
+            }
+            try (Connection c = external.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+                 ResultSet rows = s.executeQuery("select count(*) from flyway_schema_history where success")) {
+                rows.next();
+                assertThat(rows.getInt(1)).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseEndsInOneClearLineWithinThirtySeconds() throws Exception {
+        int closedPort = AppProcess.freePort();
+        String url = "postgresql://app:hunter2@127.0.0.1:" + closedPort + "/market";
+        try (AppProcess app = AppProcess.start(AppProcess.newWorkDir(temp), Map.of("DATABASE_URL", url))) {
+            Optional<Integer> exit = app.awaitExit(Duration.ofSeconds(30));
+            assertThat(exit).as(app.output()).isPresent();
+            assertThat(exit.get()).isNotZero();
+            String output = app.output();
+            assertThat(output).contains("tickertape: Cannot connect to the database at jdbc:postgresql://127.0.0.1:"
+                    + closedPort + "/market");
+            assertThat(output).doesNotContain("hunter2").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aPortInUseIsNamedWithTheSettingThatChangesIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            try (AppProcess app = AppProcess.start(AppProcess.newWorkDir(temp), Map.of(), port,
+                    AppProcess.freePort())) {
+                Optional<Integer> exit = app.awaitExit(Duration.ofSeconds(30));
+                assertThat(exit).as(app.output()).isPresent();
+                assertThat(exit.get()).isNotZero();
+                assertThat(app.output()).contains("Port " + port + " is already in use")
+                        .contains("TICKERTAPE_HTTP_PORT");
+            }
+        }
+    }
+
+    @Test
+    void aFailedMigrationIsNamedAndRolledBack() throws Exception {
+        Path workDir = AppProcess.newWorkDir(temp);
+        Files.writeString(workDir.resolve("sql/V900__broken.sql"),
+                "create table half_done(id int);\ninsert into no_such_table values (1);\n");
+        try (AppProcess app = AppProcess.start(workDir, Map.of())) {
+            Optional<Integer> exit = app.awaitExit(START);
+            assertThat(exit).as(app.output()).isPresent();
+            assertThat(exit.get()).isNotZero();
+            assertThat(app.output()).contains("Database migration failed").contains("V900__broken.sql");
+        }
+        Files.delete(workDir.resolve("sql/V900__broken.sql"));
+        try (AppProcess app = AppProcess.start(workDir, Map.of())) {
+            assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+            assertThat(query(workDir, "select count(*) from pg_tables where tablename = 'half_done'")).isZero();
+        }
+    }
+
+    /** The postmaster exits a moment after it removes its pid file; give it that moment. */
+    private static boolean isGoneWithin(long pid, Duration timeout) throws Exception {
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isPresent()) {
+            try {
+                process.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Optional<Long> postmasterPid(Path workDir) throws Exception {
+        Path pidFile = pgDirectory(workDir).resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        return Optional.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
+    }
+
+    private static Path pgDirectory(Path workDir) throws Exception {
+        try (var dirs = Files.list(workDir.resolve("data"))) {
+            return dirs.filter(d -> d.getFileName().toString().matches("pg\\d+")).findFirst().orElseThrow();
+        }
+    }
+
+    private static Connection connect(Path workDir) throws Exception {
+        List<String> pid = Files.readAllLines(pgDirectory(workDir).resolve("postmaster.pid"));
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres",
+                "postgres", "");
+    }
+
+    private static void execute(Path workDir, String sql) throws Exception {
+        try (Connection c = connect(workDir); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static long query(Path workDir, String sql) throws Exception {
+        try (Connection c = connect(workDir); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}

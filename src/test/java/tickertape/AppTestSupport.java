@@ -1,0 +1,80 @@
+package tickertape;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+
+/**
+ * The whole application in-process, as Main starts it (same configuration class, same
+ * application.properties, same routes/), on an embedded PostgreSQL in a fresh directory and free ports.
+ */
+public abstract class AppTestSupport extends CamelMainTestSupport {
+    // Assigned while CamelTestSupport's constructor asks for the properties, so no initialisers here:
+    // a field initialiser would run after it and overwrite them.
+    protected Path dataDirectory;
+    protected int httpPort;
+    protected int managementPort;
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(TickertapeConfiguration.class);
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "classpath:application.properties";
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        dataDirectory = newDataDirectory();
+        httpPort = freePort();
+        managementPort = freePort();
+        Properties overrides = new Properties();
+        overrides.put("tickertape.data-dir", dataDirectory.toString());
+        overrides.put("camel.server.port", String.valueOf(httpPort));
+        overrides.put("camel.management.port", String.valueOf(managementPort));
+        overrides.put("camel.main.routes-reload-enabled", "false");
+        overrides.putAll(extraProperties());
+        return overrides;
+    }
+
+    /** Settings a test class needs on top of the defaults. */
+    protected Properties extraProperties() {
+        return new Properties();
+    }
+
+    protected DataSource dataSource() {
+        return context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+    }
+
+    protected String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    protected String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
+    }
+
+    private static Path newDataDirectory() {
+        try {
+            return Files.createTempDirectory("tickertape-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

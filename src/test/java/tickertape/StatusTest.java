@@ -1,0 +1,78 @@
+package tickertape;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+class StatusTest extends AppTestSupport {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void statusNamesStorageTickersTimeframesSeriesAndLastRun() throws Exception {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("insert into ticker(symbol, active) values ('SPY', true)");
+            s.execute("""
+                    insert into market_bar(ticker, timeframe, ts, open, high, low, close, volume)
+                    values ('SPY', '1m', '2025-01-02 14:30Z', 10, 11, 9, 10.5, 100.5),
+                           ('SPY', '1m', '2025-01-02 14:31Z', 10, 11, 9, 10.5, 200)""");
+            s.execute("""
+                    insert into ingestion_run(trigger, ticker, timeframe, status, started_at, finished_at)
+                    values ('backfill', 'SPY', '1m', 'SUCCEEDED', now(), now())""");
+        }
+
+        HttpResponse<String> response = get(baseUrl() + "/api/v2/status");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode status = JSON.readTree(response.body());
+        assertThat(status.path("version").asText()).isNotBlank();
+        assertThat(status.path("storage").path("mode").asText()).isEqualTo("embedded");
+        assertThat(status.path("storage").path("location").asText()).contains(dataDirectory.toString());
+        assertThat(status.path("tickers")).extracting(JsonNode::asText).containsExactly("IWM", "QQQ", "SPY", "UVXY");
+        assertThat(status.path("timeframes")).extracting(JsonNode::asText)
+                .containsExactly("1m", "5m", "15m", "1h", "4h", "1d");
+        JsonNode series = status.path("series").get(0);
+        assertThat(series.path("ticker").asText()).isEqualTo("SPY");
+        assertThat(series.path("bars").asLong()).isEqualTo(2);
+        assertThat(series.path("firstBar").asText()).isEqualTo("2025-01-02T14:30:00Z");
+        assertThat(series.path("lastBar").asText()).isEqualTo("2025-01-02T14:31:00Z");
+        assertThat(status.path("lastIngestionRun").path("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void healthIsUpWithTheDatabaseCheckAndMetricsArePrometheusText() throws Exception {
+        HttpResponse<String> health = get(managementUrl() + "/observe/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode checks = JSON.readTree(health.body());
+        assertThat(checks.path("status").asText()).isEqualTo("UP");
+        assertThat(checks.path("checks").findValuesAsText("name")).contains("database");
+
+        HttpResponse<String> metrics = get(managementUrl() + "/observe/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("# TYPE jvm_memory_used_bytes gauge");
+    }
+
+    @Test
+    void healthGoesDownWhenTheDatabaseStops() throws Exception {
+        context.getRegistry().lookupByNameAndType("database", tickertape.store.Database.class).stop();
+
+        HttpResponse<String> health = get(managementUrl() + "/observe/health");
+
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).contains("\"database\"").contains("DOWN");
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
