@@ -1,9 +1,7 @@
 package tickertape.market;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -25,11 +23,13 @@ public enum Timeframe {
     private final String code;
     private final int multiplier;
     private final String timespan;
+    private final Bucketing bucketing;
 
     Timeframe(String code, int multiplier, String timespan) {
         this.code = code;
         this.multiplier = multiplier;
         this.timespan = timespan;
+        this.bucketing = Bucketing.of(multiplier, timespan);
     }
 
     /** The name used in the database, the API and the configuration: 1m, 5m, 15m, 1h, 4h, 1d. */
@@ -61,18 +61,9 @@ public enum Timeframe {
                 .findFirst();
     }
 
-    /** The start of the bucket holding {@code instant}, on exchange wall-clock time. */
+    /** The start of the bucket holding {@code instant}, on exchange wall-clock time, as the source buckets it. */
     public Instant bucketStart(Instant instant) {
-        ZonedDateTime et = instant.atZone(EXCHANGE_ZONE);
-        LocalDate day = et.toLocalDate();
-        ZonedDateTime start = switch (timespan) {
-            case "minute" -> day.atStartOfDay(EXCHANGE_ZONE)
-                    .withHour(et.getHour())
-                    .withMinute(et.getMinute() - et.getMinute() % multiplier);
-            case "hour" -> day.atStartOfDay(EXCHANGE_ZONE).withHour(et.getHour() - et.getHour() % multiplier);
-            default -> day.atStartOfDay(EXCHANGE_ZONE);
-        };
-        return start.toInstant();
+        return Instant.ofEpochMilli(bucketing.bucketStart(instant.toEpochMilli()));
     }
 
     /** True when {@code instant} is the start of one of this timeframe's buckets. */
