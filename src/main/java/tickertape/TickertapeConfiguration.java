@@ -4,11 +4,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tickertape.ingest.BarBatches;
+import tickertape.ingest.BarStore;
+import tickertape.ingest.Ingestion;
+import tickertape.ingest.IngestionRuns;
+import tickertape.ingest.SeriesPlanner;
+import tickertape.ingest.TickerRoutes;
+import tickertape.market.ExchangeCalendar;
+import tickertape.polygon.DeadLetters;
+import tickertape.polygon.PolygonCall;
+import tickertape.polygon.PolygonMeter;
+import tickertape.sandbox.SandboxPolygonServer;
 import tickertape.status.DatabaseHealthCheck;
 import tickertape.status.StatusReport;
 import tickertape.store.Database;
@@ -20,6 +38,13 @@ import tickertape.store.DatabaseSettings;
  */
 @Configuration
 public class TickertapeConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(TickertapeConfiguration.class);
+    private static final String SANDBOX_BANNER = """
+
+            ****************************************************************************************
+              No POLYGON_API_KEY: using the built-in SANDBOX source of synthetic bars at {}.
+              These are NOT market prices. Set POLYGON_API_KEY to ingest real data from Polygon.
+            ****************************************************************************************""";
 
     @PropertyInject("tickertape.database.url")
     private String databaseUrl;
@@ -37,6 +62,20 @@ public class TickertapeConfiguration implements CamelConfiguration {
     private String migrations;
     @PropertyInject("tickertape.data-dir")
     private String dataDirectory;
+    @PropertyInject("polygon.api-key")
+    private String polygonApiKey;
+    @PropertyInject("polygon.base-url")
+    private String polygonBaseUrl;
+    @PropertyInject("polygon.page-limit")
+    private int polygonPageLimit;
+    @PropertyInject("tickertape.backfill-from")
+    private String backfillFrom;
+    @PropertyInject("ingest.minute-overlap")
+    private String minuteOverlap;
+    @PropertyInject("ingest.day-overlap")
+    private String dayOverlap;
+    @PropertyInject("ingest.stale-after")
+    private String staleAfter;
 
     @BindToRegistry("jsonMapper")
     public ObjectMapper jsonMapper() {
@@ -56,9 +95,53 @@ public class TickertapeConfiguration implements CamelConfiguration {
         // Registered as a service so Camel closes it on shutdown, after the routes have stopped.
         context.addService(database, true, true);
 
-        context.getRegistry().bind("database", database);
-        context.getRegistry().bind("dataSource", database.dataSource());
-        context.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(database));
-        context.getRegistry().bind("statusReport", new StatusReport(context, database));
+        Registry registry = context.getRegistry();
+        registry.bind("database", database);
+        registry.bind("dataSource", database.dataSource());
+        registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
+
+        PolygonMode polygon = polygonMode(context);
+        IngestionRuns runs = new IngestionRuns(database.dataSource());
+        runs.closeInterruptedRuns();
+        SeriesPlanner planner = new SeriesPlanner(database.dataSource(), new ExchangeCalendar(), Clock.systemUTC(),
+                backfillFrom, Duration.parse(minuteOverlap), Duration.parse(dayOverlap), Duration.parse(staleAfter));
+        BarStore barStore = new BarStore(database.dataSource(), List.of());
+        TickerRoutes tickerRoutes = new TickerRoutes(database.dataSource());
+        registry.bind("ingestionRuns", runs);
+        registry.bind("seriesPlanner", planner);
+        registry.bind("barBatches", new BarBatches());
+        registry.bind("ingestion", new Ingestion(runs, planner,
+                new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit), barStore));
+        registry.bind("tickerRoutes", tickerRoutes);
+        context.getManagementStrategy().addEventNotifier(tickerRoutes.reloadWatcher());
+        registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper()));
+        PolygonMeter meter = new PolygonMeter(runs);
+        registry.bind("polygonMeter", meter);
+        registry.bind("polygonRetries", meter.retries());
+        registry.bind("deadLetters", new DeadLetters(database.dataSource()));
+        registry.bind("statusReport", new StatusReport(database, tickerRoutes, polygon.description()));
+    }
+
+    /** The real Polygon when a key is configured; otherwise the built-in sandbox, said loudly. */
+    private PolygonMode polygonMode(CamelContext context) throws Exception {
+        if (polygonApiKey != null && !polygonApiKey.isBlank()) {
+            return new PolygonMode(polygonBaseUrl, polygonApiKey, "polygon at " + polygonBaseUrl);
+        }
+        SandboxPolygonServer sandbox = new SandboxPolygonServer().start();
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                sandbox.stop();
+            }
+        }, true, true);
+        LOG.warn(SANDBOX_BANNER, sandbox.baseUrl());
+        // The sandbox has no plan to respect: a quicker budget lets the offline backfill finish in seconds.
+        context.getPropertiesComponent().addOverrideProperty("polygon.requests-per-window",
+                context.resolvePropertyPlaceholders("{{polygon.sandbox-requests-per-window}}"));
+        return new PolygonMode(sandbox.baseUrl(), "sandbox", "sandbox (synthetic bars, not market data)");
+    }
+
+    /** Where bars come from: the base URL, the key to send, and how the status page names it. */
+    private record PolygonMode(String baseUrl, String apiKey, String description) {
     }
 }

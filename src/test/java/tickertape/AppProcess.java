@@ -62,6 +62,7 @@ final class AppProcess implements AutoCloseable {
         environment.put("TICKERTAPE_HTTP_PORT", String.valueOf(httpPort));
         environment.put("TICKERTAPE_MANAGEMENT_PORT", String.valueOf(managementPort));
         environment.put("TICKERTAPE_ROUTES_RELOAD", "false");
+        environment.put("TICKERTAPE_BACKFILL_FROM", "P5D");
         environment.putAll(new HashMap<>(env));
         return new AppProcess(workDir, httpPort, managementPort, output, builder.start());
     }

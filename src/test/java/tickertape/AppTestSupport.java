@@ -5,6 +5,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -41,6 +47,8 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         overrides.put("camel.server.port", String.valueOf(httpPort));
         overrides.put("camel.management.port", String.valueOf(managementPort));
         overrides.put("camel.main.routes-reload-enabled", "false");
+        // The sandbox backfills a few days, not two years: enough to exercise it, light on this machine.
+        overrides.put("tickertape.backfill-from", "P5D");
         overrides.putAll(extraProperties());
         return overrides;
     }
@@ -60,6 +68,27 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
 
     protected String managementUrl() {
         return "http://127.0.0.1:" + managementPort;
+    }
+
+    /** Polls {@code condition} until it holds; fails after {@code timeout} (generous: this machine is shared). */
+    protected static void await(Duration timeout, String what, Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The first column of the first row of {@code sql}, as a long. */
+    protected long queryLong(String sql) throws SQLException {
+        try (Connection connection = dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 
     private static Path newDataDirectory() {

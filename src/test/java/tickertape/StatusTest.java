@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class StatusTest extends AppTestSupport {
@@ -19,15 +20,15 @@ class StatusTest extends AppTestSupport {
     @Test
     void statusNamesStorageTickersTimeframesSeriesAndLastRun() throws Exception {
         try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("insert into ticker(symbol, active) values ('SPY', true)");
+            // TEST is not a configured ticker, so the sandbox backfill leaves its series alone.
+            s.execute("insert into ticker(symbol, active) values ('TEST', true)");
             s.execute("""
                     insert into market_bar(ticker, timeframe, ts, open, high, low, close, volume)
-                    values ('SPY', '1m', '2025-01-02 14:30Z', 10, 11, 9, 10.5, 100.5),
-                           ('SPY', '1m', '2025-01-02 14:31Z', 10, 11, 9, 10.5, 200)""");
-            s.execute("""
-                    insert into ingestion_run(trigger, ticker, timeframe, status, started_at, finished_at)
-                    values ('backfill', 'SPY', '1m', 'SUCCEEDED', now(), now())""");
+                    values ('TEST', '1m', '2025-01-02 14:30Z', 10, 11, 9, 10.5, 100.5),
+                           ('TEST', '1m', '2025-01-02 14:31Z', 10, 11, 9, 10.5, 200)""");
         }
+
+        await(Duration.ofSeconds(60), "the first backfill run", () -> queryLong("select count(*) from ingestion_run") > 0);
 
         HttpResponse<String> response = get(baseUrl() + "/api/v2/status");
 
@@ -41,12 +42,12 @@ class StatusTest extends AppTestSupport {
         assertThat(status.path("tickers")).extracting(JsonNode::asText).containsExactly("IWM", "QQQ", "SPY", "UVXY");
         assertThat(status.path("timeframes")).extracting(JsonNode::asText)
                 .containsExactly("1m", "5m", "15m", "1h", "4h", "1d");
-        JsonNode series = status.path("series").get(0);
-        assertThat(series.path("ticker").asText()).isEqualTo("SPY");
+        JsonNode series = seriesOf(status, "TEST", "1m");
         assertThat(series.path("bars").asLong()).isEqualTo(2);
         assertThat(series.path("firstBar").asText()).isEqualTo("2025-01-02T14:30:00Z");
         assertThat(series.path("lastBar").asText()).isEqualTo("2025-01-02T14:31:00Z");
-        assertThat(status.path("lastIngestionRun").path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(status.path("source").path("sandbox").asBoolean()).isTrue();
+        assertThat(status.path("lastIngestionRun").path("trigger").asText()).isEqualTo("backfill");
     }
 
     @Test
@@ -70,6 +71,15 @@ class StatusTest extends AppTestSupport {
 
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.body()).contains("\"database\"").contains("DOWN");
+    }
+
+    private static JsonNode seriesOf(JsonNode status, String ticker, String timeframe) {
+        for (JsonNode series : status.path("series")) {
+            if (series.path("ticker").asText().equals(ticker) && series.path("timeframe").asText().equals(timeframe)) {
+                return series;
+            }
+        }
+        throw new AssertionError("no series " + ticker + " " + timeframe + " in " + status);
     }
 
     private static HttpResponse<String> get(String url) throws Exception {

@@ -14,8 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.camel.CamelContext;
-import org.apache.camel.model.ModelCamelContext;
+import tickertape.ingest.TickerRoutes;
 import tickertape.market.Timeframe;
 import tickertape.store.Database;
 
@@ -25,9 +24,6 @@ import tickertape.store.Database;
  * It is open to everyone, so it carries nothing secret.
  */
 public class StatusReport {
-    /** The route group of the ticker template, which each block in routes/tickers.camel.yaml instantiates. */
-    public static final String TICKER_GROUP = "tickers";
-
     private static final String SERIES_SQL = """
             select ticker, timeframe, count(*) as bars, min(ts) as first_bar, max(ts) as last_bar
             from market_bar group by ticker, timeframe order by ticker, timeframe""";
@@ -35,14 +31,24 @@ public class StatusReport {
             select id, trigger, ticker, timeframe, status, started_at, finished_at, error
             from ingestion_run order by started_at desc, id desc limit 1""";
 
-    private final CamelContext context;
+    /** The newest run Polygon refused the key for, unless a run has succeeded since. */
+    private static final String REFUSAL_SQL = """
+            select id, ticker, timeframe, error, finished_at from ingestion_run r
+            where status = 'NOT_AUTHORIZED'
+              and not exists (select 1 from ingestion_run ok
+                              where ok.status in ('SUCCEEDED', 'PARTIAL') and ok.started_at > r.started_at)
+            order by started_at desc limit 1""";
+
     private final Database database;
+    private final TickerRoutes tickers;
+    private final String source;
     private final String version = buildVersion();
     private final Instant startedAt = Instant.now();
 
-    public StatusReport(CamelContext context, Database database) {
-        this.context = context;
+    public StatusReport(Database database, TickerRoutes tickers, String source) {
         this.database = database;
+        this.tickers = tickers;
+        this.source = source;
     }
 
     public Map<String, Object> report() throws SQLException {
@@ -51,22 +57,14 @@ public class StatusReport {
         status.put("version", version);
         status.put("startedAt", startedAt);
         status.put("storage", storage());
-        status.put("tickers", configuredTickers());
+        status.put("tickers", tickers.configuredSymbols());
         status.put("timeframes", Arrays.stream(Timeframe.values()).map(Timeframe::code).toList());
         try (Connection connection = database.dataSource().getConnection()) {
+            status.put("source", source(connection));
             status.put("series", series(connection));
             status.put("lastIngestionRun", lastRun(connection));
         }
         return status;
-    }
-
-    /** The symbols of the ticker routes now running, as the YAML declares them (hot-reloaded). */
-    public List<String> configuredTickers() {
-        return ((ModelCamelContext) context).getRouteDefinitions().stream()
-                .filter(route -> TICKER_GROUP.equals(route.getGroup()) && route.getTemplateParameters() != null)
-                .map(route -> String.valueOf(route.getTemplateParameters().get("symbol")))
-                .sorted()
-                .toList();
     }
 
     private Map<String, Object> storage() {
@@ -75,6 +73,26 @@ public class StatusReport {
         storage.put("location", database.settings().describe());
         storage.put("healthy", database.isHealthy());
         return storage;
+    }
+
+    /** Where bars come from, and Polygon's refusal of the key when that is why ingestion stopped. */
+    private Map<String, Object> source(Connection connection) throws SQLException {
+        Map<String, Object> polygon = new LinkedHashMap<>();
+        polygon.put("name", source);
+        polygon.put("sandbox", source.startsWith("sandbox"));
+        try (PreparedStatement statement = connection.prepareStatement(REFUSAL_SQL);
+             ResultSet rows = statement.executeQuery()) {
+            if (rows.next()) {
+                Map<String, Object> refusal = new LinkedHashMap<>();
+                refusal.put("runId", rows.getLong("id"));
+                refusal.put("ticker", rows.getString("ticker"));
+                refusal.put("timeframe", rows.getString("timeframe"));
+                refusal.put("message", rows.getString("error"));
+                refusal.put("at", instant(rows.getTimestamp("finished_at")));
+                polygon.put("notAuthorized", refusal);
+            }
+        }
+        return polygon;
     }
 
     private static List<Map<String, Object>> series(Connection connection) throws SQLException {

@@ -1,0 +1,186 @@
+package tickertape.ingest;
+
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tickertape.market.Timeframe;
+import tickertape.polygon.AggregatesPage;
+import tickertape.polygon.DeadLetters;
+import tickertape.polygon.PolygonBar;
+import tickertape.polygon.PolygonCall;
+import tickertape.polygon.PolygonFailure;
+
+/**
+ * The steps of the ingest-series route around its page loop: {@link #begin} points the exchange at
+ * the job's first page, {@link #acceptPage} turns each page into validated rows and the next URL,
+ * {@link #finish} closes the run once its pages are written.
+ */
+public class Ingestion {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingestion.class);
+    public static final String RUN_ID = "runId";
+    private static final String JOB = "ingestionJob";
+    private static final String FETCH_FAILURE = "fetchFailure";
+    private static final String FAILED_STATUS = "failedStatus";
+
+    private final IngestionRuns runs;
+    private final SeriesPlanner planner;
+    private final PolygonSource source;
+    private final BarStore store;
+
+    public Ingestion(IngestionRuns runs, SeriesPlanner planner, PolygonSource source, BarStore store) {
+        this.runs = runs;
+        this.planner = planner;
+        this.source = source;
+        this.store = store;
+    }
+
+    /** Opens a run for each job, except scheduled ones whose series already has one queued or running. */
+    public List<IngestionJob> open(List<IngestionJob> jobs) throws SQLException {
+        List<IngestionJob> opened = new ArrayList<>();
+        for (IngestionJob job : jobs) {
+            Optional<Long> active = runs.activeRunFor(job.ticker(), job.timeframe().code());
+            if (active.isPresent() && !job.trigger().equals("manual") && !job.trigger().equals("replay")) {
+                LOG.debug("{} {} skipped: run {} is still under way", job.trigger(), job.series(), active.get());
+                continue;
+            }
+            opened.add(runs.open(job, planner.tradingDays(job)));
+        }
+        return opened;
+    }
+
+    public void begin(Exchange exchange) {
+        IngestionJob job = exchange.getMessage().getBody(IngestionJob.class);
+        exchange.setProperty(JOB, job);
+        exchange.setProperty(RUN_ID, job.runId());
+        exchange.setProperty("ticker", job.ticker());
+        exchange.setProperty("timeframe", job.timeframe().code());
+        exchange.setProperty(PolygonCall.URL_PROPERTY, source.firstPageUrl(job));
+        LOG.info("Run {}: {} {} from {} to {}{}", job.runId(), job.trigger(), job.series(), job.from(), job.to(),
+                job.newestFirst() ? " (newest first)" : "");
+    }
+
+    /**
+     * The page just fetched becomes the body for the batch writer (or null when it holds no valid
+     * bar), and the next page's URL is set; a parked request ends the loop.
+     */
+    public void acceptPage(Exchange exchange) throws SQLException {
+        long runId = exchange.getProperty(RUN_ID, Long.class);
+        if (Boolean.TRUE.equals(exchange.getProperty(DeadLetters.FAILED_PROPERTY, Boolean.class))) {
+            stopOnFailure(exchange);
+            return;
+        }
+        IngestionJob job = exchange.getProperty(JOB, IngestionJob.class);
+        AggregatesPage page = exchange.getMessage().getBody(AggregatesPage.class);
+        List<BarRow> rows = new ArrayList<>(page.results().size());
+        for (PolygonBar bar : page.results()) {
+            Optional<String> problem = BarValidator.problem(bar, job.timeframe());
+            if (problem.isPresent()) {
+                LOG.warn("Run {}: rejected bar {} {} {}: {}", runId, job.ticker(), job.timeframe().code(),
+                        bar.t() == Long.MIN_VALUE ? "(no t)" : Instant.ofEpochMilli(bar.t()), problem.get());
+            } else {
+                rows.add(toRow(job, bar));
+            }
+        }
+        Instant reached = page.results().isEmpty() ? null : reachedBar(page.results(), job.newestFirst());
+        runs.pageFetched(runId, page.results().size(), page.results().size() - rows.size(), reached);
+        try {
+            exchange.setProperty(PolygonCall.URL_PROPERTY, source.nextPageUrl(page.nextUrl()));
+        } catch (IllegalStateException e) {
+            exchange.setProperty(FAILED_STATUS, "FAILED");
+            exchange.setProperty(FETCH_FAILURE, e.getMessage());
+            exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        }
+        exchange.getMessage().setBody(rows.isEmpty() ? null : new BarPage(runId, job.ticker(), job.timeframe().code(),
+                rows));
+    }
+
+    /** The page loop failed outside Polygon's route (e.g. the database): the run ends FAILED. */
+    public void abort(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("Run {} failed: {}", exchange.getProperty(RUN_ID), cause == null ? "unknown" : cause.toString());
+        exchange.setProperty(FAILED_STATUS, "FAILED");
+        exchange.setProperty(FETCH_FAILURE, cause == null ? "unknown failure" : cause.getMessage());
+    }
+
+    /** The aggregator's output: one batch of whole pages, written in one transaction. */
+    public void writeBatch(BarBatches.BarBatch batch) throws SQLException {
+        try {
+            runs.batchWritten(store.write(batch));
+        } catch (SQLException | RuntimeException e) {
+            runs.batchFailed(batch.pages().stream().map(BarPage::runId).distinct().toList(), e);
+            throw e;
+        }
+    }
+
+    public void finish(Exchange exchange) throws SQLException, InterruptedException {
+        IngestionJob job = exchange.getProperty(JOB, IngestionJob.class);
+        String status = runs.close(job.runId(), exchange.getProperty(FAILED_STATUS, String.class),
+                exchange.getProperty(FETCH_FAILURE, String.class));
+        if (job.trigger().equals("backfill") && !status.equals("FAILED") && !status.equals("NOT_AUTHORIZED")) {
+            planner.backfillCompleted(job);
+        }
+        LOG.info("Run {}: {} {} ended {}", job.runId(), job.trigger(), job.series(), status);
+    }
+
+    private void stopOnFailure(Exchange exchange) {
+        Throwable cause = exchange.getProperty(DeadLetters.FAILURE_PROPERTY, Throwable.class);
+        boolean refused = cause instanceof PolygonFailure.NotAuthorized;
+        exchange.setProperty(FAILED_STATUS, refused ? "NOT_AUTHORIZED" : "FAILED");
+        exchange.setProperty(FETCH_FAILURE, refused
+                ? "Polygon refused the key (HTTP " + ((PolygonFailure) cause).httpStatus() + "): " + cause.getMessage()
+                : "request parked as a dead letter: " + (cause == null ? "unknown" : cause.getMessage()));
+        exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        exchange.getMessage().setBody(null);
+    }
+
+    private static BarRow toRow(IngestionJob job, PolygonBar bar) {
+        return new BarRow(job.ticker(), job.timeframe().code(), bar.t(), bar.o(), bar.h(), bar.l(), bar.c(), bar.v(),
+                bar.vw(), bar.n());
+    }
+
+    private static Instant reachedBar(List<PolygonBar> bars, boolean newestFirst) {
+        long edge = newestFirst ? Long.MAX_VALUE : Long.MIN_VALUE;
+        for (PolygonBar bar : bars) {
+            if (bar.t() != Long.MIN_VALUE) {
+                edge = newestFirst ? Math.min(edge, bar.t()) : Math.max(edge, bar.t());
+            }
+        }
+        return edge == Long.MAX_VALUE || edge == Long.MIN_VALUE ? null : Instant.ofEpochMilli(edge);
+    }
+
+    /** Where Polygon lives (the real API, a paid proxy, or the sandbox) and how its URLs are built. */
+    public record PolygonSource(String baseUrl, int pageLimit) {
+        String firstPageUrl(IngestionJob job) {
+            Timeframe timeframe = job.timeframe();
+            return baseUrl + "/v2/aggs/ticker/" + job.ticker() + "/range/" + timeframe.multiplier() + "/"
+                    + timeframe.timespan() + "/" + job.from().toEpochMilli() + "/" + job.to().toEpochMilli()
+                    + "?adjusted=true&sort=" + (job.newestFirst() ? "desc" : "asc") + "&limit=" + pageLimit;
+        }
+
+        /**
+         * The next page, or null. A next_url pointing anywhere but the configured Polygon is not
+         * followed: the key would go with it.
+         */
+        String nextPageUrl(String nextUrl) {
+            if (nextUrl == null || nextUrl.isBlank()) {
+                return null;
+            }
+            URI next = URI.create(nextUrl);
+            URI base = URI.create(baseUrl);
+            if (next.getHost() == null) {
+                return baseUrl + (nextUrl.startsWith("/") ? "" : "/") + nextUrl;
+            }
+            if (!next.getHost().equalsIgnoreCase(base.getHost()) || next.getPort() != base.getPort()
+                    || !next.getScheme().equalsIgnoreCase(base.getScheme())) {
+                throw new IllegalStateException("next_url points outside " + base.getHost() + ": not followed");
+            }
+            return nextUrl;
+        }
+    }
+}

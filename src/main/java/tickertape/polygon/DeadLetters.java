@@ -1,0 +1,162 @@
+package tickertape.polygon;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tickertape.api.ApiProblem;
+
+/**
+ * The dead-letter channel's store: a Polygon request that failed its last attempt, kept with its
+ * status, error and attempt count (never the key: it travels in a header, and any apiKey= a URL
+ * might carry is cut out) so ops can see it and replay it.
+ */
+public class DeadLetters {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+    /** Exchange property the channel sets so the caller knows its page did not arrive. */
+    public static final String FAILED_PROPERTY = "polygonFailed";
+    public static final String FAILURE_PROPERTY = "polygonFailure";
+    private static final Pattern API_KEY_PARAMETER = Pattern.compile("(?i)([?&])apiKey=[^&]*&?");
+
+    private final DataSource dataSource;
+
+    public DeadLetters(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Called by the dead-letter channel with the exchange that exhausted its attempts. */
+    public void park(Exchange exchange) throws SQLException {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int status = cause instanceof PolygonFailure failure ? failure.httpStatus() : 0;
+        String error = cause == null ? "unknown" : describe(cause);
+        int attempts = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        String request = "GET " + withoutKey(exchange.getProperty(PolygonCall.URL_PROPERTY, String.class));
+        long id = insert(exchange, request, status, error, attempts);
+        exchange.setProperty(FAILED_PROPERTY, true);
+        exchange.setProperty(FAILURE_PROPERTY, cause);
+        LOG.warn("Polygon request parked as dead letter {} after {} attempt(s): {} -> {} {}", id, attempts, request,
+                status, error);
+    }
+
+    private long insert(Exchange exchange, String request, int status, String error, int attempts) throws SQLException {
+        String sql = """
+                insert into dead_letter(route, run_id, ticker, timeframe, request, http_status, error, attempts)
+                values (?, ?, ?, ?, ?, ?, ?, ?) returning id""";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, exchange.getFromRouteId());
+            setNullableLong(statement, 2, exchange.getProperty("runId", Long.class));
+            statement.setString(3, exchange.getProperty("ticker", String.class));
+            statement.setString(4, exchange.getProperty("timeframe", String.class));
+            statement.setString(5, request);
+            if (status == 0) {
+                statement.setNull(6, Types.INTEGER);
+            } else {
+                statement.setInt(6, status);
+            }
+            statement.setString(7, error);
+            statement.setInt(8, attempts);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    public List<Map<String, Object>> list(Integer limit) throws SQLException {
+        int rowsWanted = limit == null ? 100 : Math.max(1, Math.min(limit, 1000));
+        String sql = """
+                select id, route, run_id, ticker, timeframe, request, http_status, error, attempts, created_at,
+                       replayed_at, replay_run_id
+                from dead_letter order by created_at desc, id desc limit ?""";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setInt(1, rowsWanted);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Map<String, Object>> letters = new ArrayList<>();
+                while (rows.next()) {
+                    letters.add(row(rows));
+                }
+                return letters;
+            }
+        }
+    }
+
+    /** The dead letter to replay, marked as replayed by the run that replays it. */
+    public Map<String, Object> find(long id) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("""
+                     select id, route, run_id, ticker, timeframe, request, http_status, error, attempts, created_at,
+                            replayed_at, replay_run_id
+                     from dead_letter where id = ?""")) {
+            statement.setLong(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw ApiProblem.notFound("Dead letter", "no dead letter with id " + id);
+                }
+                return row(rows);
+            }
+        }
+    }
+
+    public void markReplayed(long id, long replayRunId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "update dead_letter set replayed_at = now(), replay_run_id = ? where id = ?")) {
+            statement.setLong(1, replayRunId);
+            statement.setLong(2, id);
+            statement.executeUpdate();
+        }
+    }
+
+    private static Map<String, Object> row(ResultSet rows) throws SQLException {
+        Map<String, Object> letter = new LinkedHashMap<>();
+        letter.put("id", rows.getLong("id"));
+        letter.put("route", rows.getString("route"));
+        letter.put("runId", rows.getObject("run_id"));
+        letter.put("ticker", rows.getString("ticker"));
+        letter.put("timeframe", rows.getString("timeframe"));
+        letter.put("request", rows.getString("request"));
+        letter.put("httpStatus", rows.getObject("http_status"));
+        letter.put("error", rows.getString("error"));
+        letter.put("attempts", rows.getInt("attempts"));
+        letter.put("createdAt", rows.getTimestamp("created_at").toInstant());
+        letter.put("replayedAt", rows.getTimestamp("replayed_at") == null ? null
+                : rows.getTimestamp("replayed_at").toInstant());
+        letter.put("replayRunId", rows.getObject("replay_run_id"));
+        return letter;
+    }
+
+    /** The request line as it may be stored and shown: an apiKey= parameter removed. */
+    static String withoutKey(String url) {
+        if (url == null) {
+            return "";
+        }
+        String cleaned = API_KEY_PARAMETER.matcher(url).replaceAll("$1");
+        return cleaned.endsWith("?") || cleaned.endsWith("&") ? cleaned.substring(0, cleaned.length() - 1) : cleaned;
+    }
+
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage() == null ? "" : ": " + cause.getMessage();
+        String text = cause instanceof PolygonFailure ? cause.getMessage() : cause.getClass().getSimpleName() + message;
+        return text.length() > 1000 ? text.substring(0, 1000) : text;
+    }
+
+    private static void setNullableLong(PreparedStatement statement, int index, Long value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.BIGINT);
+        } else {
+            statement.setLong(index, value);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package tickertape.polygon;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+
+/**
+ * The two ends of one HTTP call to Polygon, used by the polygon-call route around its http endpoint:
+ * {@link #prepare} turns the exchange into the request (URL from the {@code polygonUrl} property,
+ * the key as a Bearer header so it never sits in a URL), and {@link #readPage} turns the response
+ * into an {@link AggregatesPage} or throws the {@link PolygonFailure} that decides retry or park.
+ */
+public class PolygonCall {
+    /** Exchange property holding the absolute URL to GET: a first page, or a {@code next_url}. */
+    public static final String URL_PROPERTY = "polygonUrl";
+
+    private final String apiKey;
+    private final ObjectMapper json;
+
+    public PolygonCall(String apiKey, ObjectMapper json) {
+        this.apiKey = apiKey;
+        this.json = json;
+    }
+
+    public void prepare(Exchange exchange) {
+        var message = exchange.getMessage();
+        // Headers from earlier steps (or an earlier attempt) must not reach Polygon as HTTP headers.
+        message.getHeaders().clear();
+        message.setBody(null);
+        message.setHeader(Exchange.HTTP_METHOD, "GET");
+        message.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL_PROPERTY, String.class));
+        message.setHeader("Authorization", "Bearer " + apiKey);
+        message.setHeader("Accept", "application/json");
+    }
+
+    public AggregatesPage readPage(Exchange exchange) throws IOException {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        InputStream body = exchange.getMessage().getBody(InputStream.class);
+        if (status == 200) {
+            return parsePage(body);
+        }
+        String message = providerMessage(body);
+        if (status == 401 || status == 403) {
+            throw new PolygonFailure.NotAuthorized(status, message);
+        }
+        if (status == 429) {
+            retryAfterMillis(exchange).ifPresent(delay -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay));
+            throw new PolygonFailure.Retryable(status, message);
+        }
+        if (status >= 500) {
+            throw new PolygonFailure.Retryable(status, message);
+        }
+        throw new PolygonFailure.Rejected(status, message);
+    }
+
+    private AggregatesPage parsePage(InputStream body) throws IOException {
+        if (body == null) {
+            throw new PolygonFailure.Retryable(200, "empty response body");
+        }
+        try (JsonParser parser = json.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new PolygonFailure.Retryable(200, "response is not a JSON object");
+            }
+            String status = null;
+            String nextUrl = null;
+            List<PolygonBar> results = List.of();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                switch (field) {
+                    case "status" -> status = parser.getValueAsString();
+                    case "next_url" -> nextUrl = parser.getValueAsString();
+                    case "results" -> results = readBars(parser);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT) {
+                throw new PolygonFailure.Retryable(200, "truncated JSON body");
+            }
+            if (!"OK".equals(status) && !"DELAYED".equals(status)) {
+                throw new PolygonFailure.Retryable(200, "unexpected status '" + status + "' in a 200 response");
+            }
+            return new AggregatesPage(status, results, nextUrl);
+        } catch (JsonParseException e) {
+            throw new PolygonFailure.Retryable(200, "malformed JSON body: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            // The stream ended early (connection cut mid-body): the page is incomplete.
+            throw new PolygonFailure.Retryable(200, "incomplete body: " + e.getMessage());
+        }
+    }
+
+    private List<PolygonBar> readBars(JsonParser parser) throws IOException {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            throw new PolygonFailure.Retryable(200, "results is not an array");
+        }
+        List<PolygonBar> bars = new ArrayList<>();
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            bars.add(toBar(parser.readValueAsTree()));
+        }
+        if (parser.currentToken() != JsonToken.END_ARRAY) {
+            throw new PolygonFailure.Retryable(200, "truncated results array");
+        }
+        return bars;
+    }
+
+    /** Missing required fields become NaN, which validation rejects as a bad bar (not a bad page). */
+    private static PolygonBar toBar(JsonNode node) {
+        return new PolygonBar(
+                node.path("t").asLong(Long.MIN_VALUE),
+                number(node, "o"), number(node, "h"), number(node, "l"), number(node, "c"), number(node, "v"),
+                node.hasNonNull("vw") ? node.get("vw").asDouble() : null,
+                node.hasNonNull("n") ? node.get("n").asLong() : null);
+    }
+
+    private static double number(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isNumber() ? value.asDouble() : Double.NaN;
+    }
+
+    /** Polygon's own words ("error" or "message"), cut short; never the raw body of an HTML page. */
+    private String providerMessage(InputStream body) {
+        if (body == null) {
+            return "no body";
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            String text = node.hasNonNull("error") ? node.get("error").asText()
+                    : node.hasNonNull("message") ? node.get("message").asText() : node.toString();
+            return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+        } catch (IOException | RuntimeException e) {
+            return "non-JSON error body";
+        }
+    }
+
+    private static java.util.Optional<Long> retryAfterMillis(Exchange exchange) {
+        String retryAfter = exchange.getMessage().getHeader("Retry-After", String.class);
+        try {
+            return retryAfter == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(Math.max(0, Long.parseLong(retryAfter.trim())) * 1000);
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty(); // an HTTP-date: fall back to waiting for the budget
+        }
+    }
+}
