@@ -20,6 +20,7 @@ import tickertape.ingest.BarBatches;
 import tickertape.ingest.BarStore;
 import tickertape.ingest.Ingestion;
 import tickertape.ingest.IngestionRuns;
+import tickertape.ingest.ManualRuns;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.ingest.TickerRoutes;
 import tickertape.market.ExchangeCalendar;
@@ -110,15 +111,19 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("ingestionRuns", runs);
         registry.bind("seriesPlanner", planner);
         registry.bind("barBatches", new BarBatches());
-        registry.bind("ingestion", new Ingestion(runs, planner,
-                new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit), barStore));
+        Ingestion ingestion = new Ingestion(runs, planner,
+                new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit), barStore);
+        registry.bind("ingestion", ingestion);
         registry.bind("tickerRoutes", tickerRoutes);
         context.getManagementStrategy().addEventNotifier(tickerRoutes.reloadWatcher());
         registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper()));
         PolygonMeter meter = new PolygonMeter(runs);
         registry.bind("polygonMeter", meter);
         registry.bind("polygonRetries", meter.retries());
-        registry.bind("deadLetters", new DeadLetters(database.dataSource()));
+        DeadLetters deadLetters = new DeadLetters(database.dataSource());
+        registry.bind("deadLetters", deadLetters);
+        registry.bind("manualRuns", new ManualRuns(jsonMapper(), ingestion, planner, tickerRoutes, deadLetters,
+                context.createProducerTemplate(), Clock.systemUTC()));
         registry.bind("statusReport", new StatusReport(database, tickerRoutes, polygon.description()));
     }
 

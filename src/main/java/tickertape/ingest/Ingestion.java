@@ -60,7 +60,7 @@ public class Ingestion {
         exchange.setProperty(RUN_ID, job.runId());
         exchange.setProperty("ticker", job.ticker());
         exchange.setProperty("timeframe", job.timeframe().code());
-        exchange.setProperty(PolygonCall.URL_PROPERTY, source.firstPageUrl(job));
+        exchange.setProperty(PolygonCall.URL_PROPERTY, job.startUrl() != null ? job.startUrl() : source.firstPageUrl(job));
         LOG.info("Run {}: {} {} from {} to {}{}", job.runId(), job.trigger(), job.series(), job.from(), job.to(),
                 job.newestFirst() ? " (newest first)" : "");
     }

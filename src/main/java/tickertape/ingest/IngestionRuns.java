@@ -202,7 +202,8 @@ public class IngestionRuns {
         return overview;
     }
 
-    public Map<String, Object> find(long id) throws SQLException {
+    public Map<String, Object> find(String runId) throws SQLException {
+        long id = parseId("id", runId);
         RunState run = active.get(id);
         if (run != null) {
             return progressOf(run);
@@ -212,6 +213,19 @@ public class IngestionRuns {
             throw ApiProblem.notFound("Ingestion run", "no ingestion run with id " + id);
         }
         return found.get(0);
+    }
+
+    /** A path id as a number, or a 400 naming the parameter. */
+    static long parseId(String parameter, String value) {
+        try {
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiProblem.invalidParameter(parameter, parameter + " must be a positive whole number");
     }
 
     private List<Map<String, Object>> recentRuns(int limit) throws SQLException {

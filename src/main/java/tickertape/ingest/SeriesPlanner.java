@@ -76,7 +76,7 @@ public class SeriesPlanner {
 
     /** An explicit window (manual run or gap repair), fetched oldest first. */
     public IngestionJob window(String trigger, String ticker, Timeframe timeframe, Instant from, Instant to) {
-        return new IngestionJob(trigger, ticker, timeframe, from, to, false, null);
+        return new IngestionJob(trigger, ticker, timeframe, from, to, false);
     }
 
     /** Trading days in a job's window: the run's "requested" figure and the scale of its progress. */
@@ -92,23 +92,25 @@ public class SeriesPlanner {
      */
     private Optional<IngestionJob> backfill(String ticker, Timeframe timeframe, SeriesSpan held, String backfillFrom)
             throws SQLException {
-        Instant start = backfillStart(backfillFrom == null || backfillFrom.isBlank() ? defaultBackfillFrom
-                : backfillFrom);
+        Instant start = backfillStart(backfillFrom);
         Instant to = held.oldest() == null ? clock.instant() : held.oldest();
         if (held.oldest() != null && (!held.oldest().isAfter(firstSessionEnd(start)) || confirmedEmpty(ticker,
                 timeframe, start, held.oldest()))) {
             return Optional.empty();
         }
-        return Optional.of(new IngestionJob("backfill", ticker, timeframe, start, to, true, null));
+        return Optional.of(new IngestionJob("backfill", ticker, timeframe, start, to, true));
     }
 
     private IngestionJob refreshJob(String trigger, String ticker, Timeframe timeframe, SeriesSpan held) {
         Duration overlap = timeframe == Timeframe.D1 ? dayOverlap : minuteOverlap;
-        return new IngestionJob(trigger, ticker, timeframe, held.newest().minus(overlap), clock.instant(), false, null);
+        return new IngestionJob(trigger, ticker, timeframe, held.newest().minus(overlap), clock.instant(), false);
     }
 
-    /** {@code P2Y} (a period back from today) or {@code 2024-01-01}, as midnight in New York. */
+    /** {@code P2Y} (a period back from today) or {@code 2024-01-01}, as midnight in New York; null: the default. */
     Instant backfillStart(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return backfillStart(defaultBackfillFrom);
+        }
         LocalDate today = LocalDate.now(clock.withZone(Timeframe.EXCHANGE_ZONE));
         LocalDate start;
         try {
