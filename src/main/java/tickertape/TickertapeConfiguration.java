@@ -115,7 +115,6 @@ public class TickertapeConfiguration implements CamelConfiguration {
                 new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit), barStore);
         registry.bind("ingestion", ingestion);
         registry.bind("tickerRoutes", tickerRoutes);
-        context.getManagementStrategy().addEventNotifier(tickerRoutes.reloadWatcher());
         registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper()));
         PolygonMeter meter = new PolygonMeter(runs);
         registry.bind("polygonMeter", meter);

@@ -5,11 +5,12 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -18,8 +19,12 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.RoutePolicySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ties each ticker block of routes/tickers.camel.yaml (a route from the {@code ticker} template) to
  * the store: when its route starts (as the route's policy), the ticker is registered and its
- * backfill/catch-up is queued. Camel's reload only adds and replaces routes; the reload watcher
- * completes it by removing the ticker routes the reloaded file no longer declares, marking those
- * tickers inactive (their bars stay).
+ * backfill/catch-up is queued; when the file changes, {@link #reload} adds, re-creates and removes
+ * ticker routes to match it.
  */
 public class TickerRoutes extends RoutePolicySupport implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(TickerRoutes.class);
@@ -76,7 +80,7 @@ public class TickerRoutes extends RoutePolicySupport implements CamelContextAwar
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot register ticker " + block.symbol() + ": " + e.getMessage(), e);
         }
-        LOG.info("Ticker {} active (from {})", block.symbol(), route.getSourceLocationShort());
+        LOG.info("Ticker {} active (route {})", block.symbol(), route.getRouteId());
         producer().asyncSendBody("seda:ticker-started", block);
     }
 
@@ -139,43 +143,94 @@ public class TickerRoutes extends RoutePolicySupport implements CamelContextAwar
     }
 
     /**
-     * After Camel reloads a file of ticker blocks (firing one event per route it re-created), removes
-     * the ticker routes that came from that file but are no longer in it.
+     * Applies an edited tickers file: blocks added start their ticker, changed ones are re-created,
+     * removed ones stop (the ticker marked inactive, its bars kept). Camel's own route reload does not
+     * re-create templated routes, hence this. A file that does not parse, or a bad block, is reported
+     * with the file (and line) and changes nothing else: the tickers already running keep running.
      */
-    public EventNotifierSupport reloadWatcher() {
-        return new EventNotifierSupport() {
-            private final Set<String> reloaded = new HashSet<>();
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.RouteReloadedEvent;
-            }
-
-            @Override
-            public void notify(CamelEvent event) throws Exception {
-                CamelEvent.RouteReloadedEvent reload = (CamelEvent.RouteReloadedEvent) event;
-                if (reload.getIndex() == 1) {
-                    reloaded.clear();
-                }
-                reloaded.add(reload.getRoute().getRouteId());
-                if (reload.getIndex() == reload.getTotal()) {
-                    removeDropped(reload.getRoute().getSourceResource().getLocation(), Set.copyOf(reloaded));
-                }
-            }
-        };
-    }
-
-    private void removeDropped(String reloadedFile, Set<String> kept) throws Exception {
-        for (Route route : List.copyOf(context.getRoutes())) {
-            boolean fromThatFile = route.getSourceResource() != null
-                    && Objects.equals(route.getSourceResource().getLocation(), reloadedFile);
-            if (GROUP.equals(route.getGroup()) && fromThatFile && !kept.contains(route.getRouteId())) {
-                String symbol = block(route.getRouteId()).symbol();
-                context.getRouteController().stopRoute(route.getRouteId());
-                context.removeRoute(route.getRouteId());
+    public void reload(String file) throws Exception {
+        Map<String, TemplatedRouteDefinition> blocks;
+        try {
+            blocks = readBlocks(file);
+        } catch (Exception e) {
+            LOG.error("{} not applied, the running tickers are unchanged: {}", file, rootMessage(e));
+            return;
+        }
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        for (RouteDefinition running : definitions()) {
+            TemplatedRouteDefinition block = blocks.get(running.getRouteId());
+            if (block == null) {
+                String symbol = String.valueOf(running.getTemplateParameters().get("symbol"));
+                remove(running.getRouteId());
                 deactivate(symbol);
-                LOG.info("Ticker {} removed from {}: its schedule stops, its bars stay", symbol, reloadedFile);
+                LOG.info("Ticker {} removed from {}: its schedule stops, its bars stay", symbol, file);
+            } else if (sameParameters(block, running)) {
+                blocks.remove(running.getRouteId()); // unchanged: keep it running as it is
+            } else {
+                remove(running.getRouteId());
             }
         }
+        for (TemplatedRouteDefinition block : blocks.values()) {
+            String symbol = parameterValue(block, "symbol");
+            if (symbol == null || !SYMBOL.matcher(symbol).matches()) {
+                LOG.error("{}: ticker block {} not applied: invalid symbol '{}' (upper-case letters, digits, '.', '-')",
+                        file, block.getRouteId(), symbol);
+                continue;
+            }
+            try {
+                model.addRouteFromTemplatedRoute(block);
+            } catch (Exception e) {
+                LOG.error("{}: ticker block {} not applied: {}", file, block.getRouteId(),
+                        rootMessage(e));
+            }
+        }
+    }
+
+    /** The file's ticker blocks by route id (YAML parsed by Camel's own loader, as at start-up). */
+    private Map<String, TemplatedRouteDefinition> readBlocks(String file) throws Exception {
+        Resource resource = PluginHelper.getResourceLoader(context).resolveResource("file:" + file);
+        Map<String, TemplatedRouteDefinition> blocks = new LinkedHashMap<>();
+        for (RoutesBuilder builder : PluginHelper.getRoutesLoader(context).findRoutesBuilders(resource)) {
+            if (builder instanceof RouteBuilder routes) {
+                routes.configureRoutes(context);
+                for (TemplatedRouteDefinition block : routes.getTemplatedRouteCollection().getTemplatedRoutes()) {
+                    block.setResource(resource);
+                    blocks.put(block.getRouteId(), block);
+                }
+            }
+        }
+        return blocks;
+    }
+
+    private static String parameterValue(TemplatedRouteDefinition block, String name) {
+        return block.getParameters().stream().filter(parameter -> name.equals(parameter.getName()))
+                .map(parameter -> parameter.getValue()).findFirst().orElse(null);
+    }
+
+    /** True when the block sets the parameters the running route was made with (defaults aside). */
+    private static boolean sameParameters(TemplatedRouteDefinition block, RouteDefinition running) {
+        Map<String, Object> explicit = new HashMap<>();
+        block.getParameters().forEach(parameter -> explicit.put(parameter.getName(), parameter.getValue()));
+        Map<String, Object> used = new HashMap<>(running.getTemplateParameters());
+        if (running.getTemplateDefaultParameters() != null) {
+            running.getTemplateDefaultParameters().keySet().stream()
+                    .filter(name -> !explicit.containsKey(name))
+                    .forEach(used::remove);
+        }
+        return explicit.equals(used);
+    }
+
+    private void remove(String routeId) throws Exception {
+        context.getRouteController().stopRoute(routeId);
+        context.removeRoute(routeId);
+    }
+
+    /** Every distinct message down the cause chain: the YAML parser's names the line and column. */
+    private static String rootMessage(Throwable e) {
+        Set<String> messages = new LinkedHashSet<>();
+        for (Throwable cause = e; cause != null && messages.size() < 5; cause = cause.getCause()) {
+            messages.add(String.valueOf(cause.getMessage()).replaceAll("\\s+", " ").trim());
+        }
+        return String.join(" / ", messages);
     }
 }
