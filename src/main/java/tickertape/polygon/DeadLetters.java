@@ -42,6 +42,7 @@ public class DeadLetters {
         int attempts = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
         String request = "GET " + withoutKey(exchange.getProperty(PolygonCall.URL_PROPERTY, String.class));
         long id = insert(exchange, request, status, error, attempts);
+        exchange.getMessage().getHeaders().clear(); // the request's headers carry the key
         exchange.setProperty(FAILED_PROPERTY, true);
         exchange.setProperty(FAILURE_PROPERTY, cause);
         LOG.warn("Polygon request parked as dead letter {} after {} attempt(s): {} -> {} {}", id, attempts, request,

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 
 /**
@@ -42,6 +43,9 @@ public class PolygonCall {
 
     public AggregatesPage readPage(Exchange exchange) throws IOException {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        Optional<Long> retryAfter = retryAfterMillis(exchange);
+        // The request's headers (the key among them) and Polygon's must not travel on with the exchange.
+        exchange.getMessage().getHeaders().clear();
         InputStream body = exchange.getMessage().getBody(InputStream.class);
         if (status == 200) {
             return parsePage(body);
@@ -51,7 +55,7 @@ public class PolygonCall {
             throw new PolygonFailure.NotAuthorized(status, message);
         }
         if (status == 429) {
-            retryAfterMillis(exchange).ifPresent(delay -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay));
+            retryAfter.ifPresent(delay -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay));
             throw new PolygonFailure.Retryable(status, message);
         }
         if (status >= 500) {
@@ -139,13 +143,13 @@ public class PolygonCall {
         }
     }
 
-    private static java.util.Optional<Long> retryAfterMillis(Exchange exchange) {
+    private static Optional<Long> retryAfterMillis(Exchange exchange) {
         String retryAfter = exchange.getMessage().getHeader("Retry-After", String.class);
         try {
-            return retryAfter == null ? java.util.Optional.empty()
-                    : java.util.Optional.of(Math.max(0, Long.parseLong(retryAfter.trim())) * 1000);
+            return retryAfter == null ? Optional.empty()
+                    : Optional.of(Math.max(0, Long.parseLong(retryAfter.trim())) * 1000);
         } catch (NumberFormatException e) {
-            return java.util.Optional.empty(); // an HTTP-date: fall back to waiting for the budget
+            return Optional.empty(); // an HTTP-date: fall back to waiting for the budget
         }
     }
 }
