@@ -47,6 +47,9 @@ class AppLifecycleIT {
 
             postgresPid = postmasterPid(workDir).orElseThrow();
             assertThat(ProcessHandle.of(postgresPid)).isPresent();
+            assertThat(setting(workDir, "fsync")).isEqualTo("on");
+            assertThat(setting(workDir, "synchronous_commit")).isEqualTo("on");
+            execute(workDir, "insert into ticker(symbol, active) values ('KEPT', true)");
 
             // 143 = 128 + SIGTERM: the JVM's own code for a stop by signal after its shutdown hooks ran
             assertThat(app.stop(Duration.ofSeconds(40))).isIn(0, 143);
@@ -54,6 +57,11 @@ class AppLifecycleIT {
         }
         assertThat(isGoneWithin(postgresPid, Duration.ofSeconds(10))).as("postgres left running after SIGTERM").isTrue();
         assertThat(postmasterPid(workDir)).isEmpty();
+
+        try (AppProcess restarted = AppProcess.start(workDir, Map.of())) {
+            assertThat(restarted.awaitReady(START)).as(restarted.output()).isTrue();
+            assertThat(query(workDir, "select count(*) from ticker where symbol = 'KEPT'")).isEqualTo(1);
+        }
     }
 
     @Test
@@ -181,6 +189,14 @@ class AppLifecycleIT {
     private static void execute(Path workDir, String sql) throws Exception {
         try (Connection c = connect(workDir); Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    private static String setting(Path workDir, String name) throws Exception {
+        try (Connection c = connect(workDir); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("show " + name)) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 
