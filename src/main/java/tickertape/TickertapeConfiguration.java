@@ -123,7 +123,7 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("manualRuns", new ManualRuns(jsonMapper(), ingestion, planner, tickerRoutes, deadLetters,
                 context.createProducerTemplate(), Clock.systemUTC()));
-        registry.bind("statusReport", new StatusReport(database, tickerRoutes, polygon.description()));
+        registry.bind("statusReport", new StatusReport(database, tickerRoutes, runs, polygon.description()));
     }
 
     /** The real Polygon when a key is configured; otherwise the built-in sandbox, said loudly. */

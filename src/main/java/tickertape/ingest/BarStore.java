@@ -26,12 +26,8 @@ import tickertape.market.Timeframe;
  * with the same values is not counted: only real inserts and changes are.
  */
 public class BarStore {
-    private static final String UPSERT = """
-            insert into market_bar as m (ticker, timeframe, ts, open, high, low, close, volume, vwap, trades, source)
-            select b.ticker, b.timeframe, timestamptz 'epoch' + b.ms * interval '1 millisecond',
-                   b.o, b.h, b.l, b.c, b.v, b.vw, b.n, 'polygon'
-            from unnest(?::text[], ?::text[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
-                        ?::float8[], ?::float8[], ?::bigint[]) as b(ticker, timeframe, ms, o, h, l, c, v, vw, n)
+    /** Overwrites a stored bar only when a value differs, so a same-valued re-write is no change at all. */
+    private static final String ON_CONFLICT_CHANGED_ONLY = """
             on conflict (ticker, timeframe, ts) do update
                set open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
                    volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades,
@@ -39,6 +35,15 @@ public class BarStore {
              where (m.open, m.high, m.low, m.close, m.volume, m.vwap, m.trades)
                    is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume,
                                      excluded.vwap, excluded.trades)
+            """;
+
+    private static final String UPSERT = """
+            insert into market_bar as m (ticker, timeframe, ts, open, high, low, close, volume, vwap, trades, source)
+            select b.ticker, b.timeframe, timestamptz 'epoch' + b.ms * interval '1 millisecond',
+                   b.o, b.h, b.l, b.c, b.v, b.vw, b.n, 'polygon'
+            from unnest(?::text[], ?::text[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
+                        ?::float8[], ?::float8[], ?::bigint[]) as b(ticker, timeframe, ms, o, h, l, c, v, vw, n)
+            """ + ON_CONFLICT_CHANGED_ONLY + """
             returning m.ticker, m.timeframe, (extract(epoch from m.ts) * 1000)::bigint as ms, (m.xmax = 0) as inserted""";
 
     /**
@@ -61,13 +66,7 @@ public class BarStore {
                   from market_bar minute
                   where minute.ticker = ? and minute.timeframe = '1m' and minute.ts >= ? and minute.ts < ?) minutes
             group by ticker, bucket
-            on conflict (ticker, timeframe, ts) do update
-               set open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-                   volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades,
-                   source = excluded.source, updated_at = now()
-             where (m.open, m.high, m.low, m.close, m.volume, m.vwap, m.trades)
-                   is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume,
-                                     excluded.vwap, excluded.trades)""";
+            """ + ON_CONFLICT_CHANGED_ONLY;
 
     private static final List<Timeframe> DERIVED =
             List.of(Timeframe.M5, Timeframe.M15, Timeframe.H1, Timeframe.H4);

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.api.ApiProblem;
+import tickertape.store.Columns;
 
 /**
  * The ingestion log: one ingestion_run row per job, its counters kept in memory while it runs and
@@ -228,6 +229,12 @@ public class IngestionRuns {
         throw ApiProblem.invalidParameter(parameter, parameter + " must be a positive whole number");
     }
 
+    /** The newest run, or null before the first one. */
+    public Map<String, Object> latest() throws SQLException {
+        List<Map<String, Object>> newest = recentRuns(1);
+        return newest.isEmpty() ? null : newest.get(0);
+    }
+
     private List<Map<String, Object>> recentRuns(int limit) throws SQLException {
         return query("select * from ingestion_run order by started_at desc, id desc limit ?", limit);
     }
@@ -270,21 +277,17 @@ public class IngestionRuns {
         run.put("trigger", rows.getString("trigger"));
         run.put("ticker", rows.getString("ticker"));
         run.put("timeframe", rows.getString("timeframe"));
-        run.put("windowFrom", instant(rows.getTimestamp("window_from")));
-        run.put("windowTo", instant(rows.getTimestamp("window_to")));
+        run.put("windowFrom", Columns.instant(rows, "window_from"));
+        run.put("windowTo", Columns.instant(rows, "window_to"));
         run.put("status", rows.getString("status"));
         for (String count : List.of("requested", "received", "inserted", "updated", "rejected", "retries")) {
             run.put(count, rows.getInt(count));
         }
         run.put("apiCalls", rows.getInt("api_calls"));
         run.put("error", rows.getString("error"));
-        run.put("startedAt", instant(rows.getTimestamp("started_at")));
-        run.put("finishedAt", instant(rows.getTimestamp("finished_at")));
+        run.put("startedAt", Columns.instant(rows, "started_at"));
+        run.put("finishedAt", Columns.instant(rows, "finished_at"));
         return run;
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 
     private static final class RunState {

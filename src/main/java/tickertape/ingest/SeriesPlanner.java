@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import tickertape.market.ExchangeCalendar;
+import tickertape.store.Columns;
 import tickertape.market.Timeframe;
 
 /**
@@ -155,7 +156,7 @@ public class SeriesPlanner {
             }
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
-                return new SeriesSpan(instant(rows.getTimestamp(1)), instant(rows.getTimestamp(2)));
+                return new SeriesSpan(Columns.instant(rows, 1), Columns.instant(rows, 2));
             }
         }
     }
@@ -203,9 +204,5 @@ public class SeriesPlanner {
             statement.setTimestamp(4, Timestamp.from(to));
             statement.executeUpdate();
         }
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 }

@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.api.ApiProblem;
+import tickertape.store.Columns;
 
 /**
  * The dead-letter channel's store: a Polygon request that failed its last attempt, kept with its
@@ -131,9 +132,8 @@ public class DeadLetters {
         letter.put("httpStatus", rows.getObject("http_status"));
         letter.put("error", rows.getString("error"));
         letter.put("attempts", rows.getInt("attempts"));
-        letter.put("createdAt", rows.getTimestamp("created_at").toInstant());
-        letter.put("replayedAt", rows.getTimestamp("replayed_at") == null ? null
-                : rows.getTimestamp("replayed_at").toInstant());
+        letter.put("createdAt", Columns.instant(rows, "created_at"));
+        letter.put("replayedAt", Columns.instant(rows, "replayed_at"));
         letter.put("replayRunId", rows.getObject("replay_run_id"));
         return letter;
     }

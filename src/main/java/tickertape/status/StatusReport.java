@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import tickertape.ingest.IngestionRuns;
 import tickertape.ingest.TickerRoutes;
+import tickertape.store.Columns;
 import tickertape.market.Timeframe;
 import tickertape.store.Database;
 
@@ -27,9 +29,6 @@ public class StatusReport {
     private static final String SERIES_SQL = """
             select ticker, timeframe, count(*) as bars, min(ts) as first_bar, max(ts) as last_bar
             from market_bar group by ticker, timeframe order by ticker, timeframe""";
-    private static final String LAST_RUN_SQL = """
-            select id, trigger, ticker, timeframe, status, started_at, finished_at, error
-            from ingestion_run order by started_at desc, id desc limit 1""";
 
     /** The newest run Polygon refused the key for, unless a run has succeeded since. */
     private static final String REFUSAL_SQL = """
@@ -41,13 +40,15 @@ public class StatusReport {
 
     private final Database database;
     private final TickerRoutes tickers;
+    private final IngestionRuns runs;
     private final String source;
     private final String version = buildVersion();
     private final Instant startedAt = Instant.now();
 
-    public StatusReport(Database database, TickerRoutes tickers, String source) {
+    public StatusReport(Database database, TickerRoutes tickers, IngestionRuns runs, String source) {
         this.database = database;
         this.tickers = tickers;
+        this.runs = runs;
         this.source = source;
     }
 
@@ -62,7 +63,7 @@ public class StatusReport {
         try (Connection connection = database.dataSource().getConnection()) {
             status.put("source", source(connection));
             status.put("series", series(connection));
-            status.put("lastIngestionRun", lastRun(connection));
+            status.put("lastIngestionRun", runs.latest());
         }
         return status;
     }
@@ -88,7 +89,7 @@ public class StatusReport {
                 refusal.put("ticker", rows.getString("ticker"));
                 refusal.put("timeframe", rows.getString("timeframe"));
                 refusal.put("message", rows.getString("error"));
-                refusal.put("at", instant(rows.getTimestamp("finished_at")));
+                refusal.put("at", Columns.instant(rows, "finished_at"));
                 polygon.put("notAuthorized", refusal);
             }
         }
@@ -104,35 +105,12 @@ public class StatusReport {
                 one.put("ticker", rows.getString("ticker"));
                 one.put("timeframe", rows.getString("timeframe"));
                 one.put("bars", rows.getLong("bars"));
-                one.put("firstBar", instant(rows.getTimestamp("first_bar")));
-                one.put("lastBar", instant(rows.getTimestamp("last_bar")));
+                one.put("firstBar", Columns.instant(rows, "first_bar"));
+                one.put("lastBar", Columns.instant(rows, "last_bar"));
                 series.add(one);
             }
         }
         return series;
-    }
-
-    private static Map<String, Object> lastRun(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(LAST_RUN_SQL);
-             ResultSet rows = statement.executeQuery()) {
-            if (!rows.next()) {
-                return null;
-            }
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("id", rows.getLong("id"));
-            run.put("trigger", rows.getString("trigger"));
-            run.put("ticker", rows.getString("ticker"));
-            run.put("timeframe", rows.getString("timeframe"));
-            run.put("status", rows.getString("status"));
-            run.put("startedAt", instant(rows.getTimestamp("started_at")));
-            run.put("finishedAt", instant(rows.getTimestamp("finished_at")));
-            run.put("error", rows.getString("error"));
-            return run;
-        }
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 
     private static String buildVersion() {
