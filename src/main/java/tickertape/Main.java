@@ -1,16 +1,24 @@
 package tickertape;
 
+import java.util.Arrays;
+import java.util.Properties;
 import org.apache.camel.CamelContext;
+import tickertape.keys.KeysCommand;
 
 /**
  * Starts tickertape: Camel Main with the settings in application.properties and the routes in
- * routes/. A start-up problem the operator can fix is printed as one line, with a non-zero exit.
+ * routes/; or, with {@code keys ...}, runs the key management command instead. A start-up problem
+ * the operator can fix is printed as one line, with a non-zero exit.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("keys")) {
+            KeysCommand keys = new KeysCommand(new Properties(), System.out, System.err);
+            System.exit(keys.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         org.apache.camel.main.Main camel = new org.apache.camel.main.Main();
         camel.configure().addConfiguration(TickertapeConfiguration.class);
         try {

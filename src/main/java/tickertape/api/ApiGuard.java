@@ -1,0 +1,117 @@
+package tickertape.api;
+
+import io.vertx.core.net.SocketAddress;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import tickertape.keys.ApiKey;
+import tickertape.keys.ApiKeys;
+
+/**
+ * Runs first on every REST request (routes/api.camel.yaml intercepts {@code rest:*}): finds the
+ * verb's policy in the REST model, recognises the caller's key, admits its role, and takes the
+ * verb's cost from the caller's token bucket. A refusal is an {@link ApiProblem}: 401 (with
+ * {@code WWW-Authenticate}), 403, or 429 (with {@code Retry-After}). The RateLimit headers go on
+ * every answer.
+ *
+ * <p>The key is taken from {@code Authorization: Bearer}, {@code X-API-Key}, or, on the
+ * Polygon-compatible path only, {@code apiKey=} (Polygon's clients send it there); it is then
+ * removed from the message, so no route, log line or response ever carries it.
+ */
+public class ApiGuard implements Processor {
+    /** Polygon's clients put the key in the query; nowhere else is a key accepted from a URL. */
+    static final String POLYGON_PATH = "/v2/aggs/";
+    static final String API_KEY_PARAMETER = "apiKey";
+    private static final String CHALLENGE = "Bearer realm=\"tickertape\"";
+    private static final Pattern API_KEY_IN_QUERY = Pattern.compile("(?i)(^|&)apikey=[^&]*");
+
+    private final RestVerbs verbs;
+    private final ApiKeys keys;
+    private final RateLimits rateLimits;
+
+    public ApiGuard(RestVerbs verbs, ApiKeys keys, RateLimits rateLimits) {
+        this.verbs = verbs;
+        this.keys = keys;
+        this.rateLimits = rateLimits;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws SQLException {
+        Message message = exchange.getMessage();
+        VerbPolicy verb = verbs.policyOf(exchange);
+        String presented = takeKey(message);
+        Optional<ApiKey> key = presented == null ? Optional.empty() : keys.authenticate(presented);
+
+        // Without a valid key the client's address pays, so guessing keys is rate-limited too.
+        RateLimits.Client client = key.map(rateLimits::forKey)
+                .orElseGet(() -> rateLimits.forAddress(clientAddress(message)));
+        RateLimits.Decision decision = rateLimits.consume(client, verb.cost());
+        RateLimitHeaders.write(message, decision);
+        if (!decision.admitted()) {
+            throw new ApiProblem(429, "rate-limited", "Too many requests", "This " + client.policy()
+                    + " client may make " + client.limit() + " requests (tokens) per " + decision.window().toSeconds()
+                    + " s; retry after " + decision.retryAfterSeconds() + " s.", null);
+        }
+        if (!verb.secured()) {
+            return;
+        }
+        if (key.isEmpty()) {
+            message.setHeader("WWW-Authenticate", presented == null ? CHALLENGE : CHALLENGE + ", error=\"invalid_token\"");
+            throw new ApiProblem(401, "unauthorized", "Unauthorized", presented == null
+                    ? "This endpoint needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."
+                    : "The API key is unknown or revoked.", null);
+        }
+        if (!verb.admits(key.get().role())) {
+            throw new ApiProblem(403, "forbidden", "Forbidden", "A " + key.get().role().code()
+                    + " key may not call this endpoint; it needs one of the roles " + verb.roles() + ".", null);
+        }
+    }
+
+    /** The presented key, if any, after removing every place it could be read from later. */
+    private static String takeKey(Message message) {
+        String bearer = bearerToken(message.removeHeader("Authorization"));
+        String header = text(message.removeHeader("X-API-Key"));
+        String query = text(message.removeHeader(API_KEY_PARAMETER));
+        scrubQuery(message, Exchange.HTTP_QUERY);
+        scrubQuery(message, Exchange.HTTP_RAW_QUERY);
+        scrubQuery(message, Exchange.HTTP_URI);
+        if (bearer != null) {
+            return bearer;
+        }
+        if (header != null) {
+            return header;
+        }
+        String path = message.getHeader(Exchange.HTTP_PATH, "", String.class);
+        return path.startsWith(POLYGON_PATH) ? query : null;
+    }
+
+    private static String bearerToken(Object authorization) {
+        String value = text(authorization);
+        if (value == null || !value.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+            return null;
+        }
+        return value.substring("bearer ".length()).trim();
+    }
+
+    /** A header's single value; a repeated header (or one also given as a query parameter) is not a key. */
+    private static String text(Object value) {
+        return value instanceof String s && !s.isBlank() ? s.trim() : null;
+    }
+
+    private static void scrubQuery(Message message, String header) {
+        String value = message.getHeader(header, String.class);
+        if (value != null && value.toLowerCase(Locale.ROOT).contains("apikey=")) {
+            message.setHeader(header, API_KEY_IN_QUERY.matcher(value).replaceAll("$1")
+                    .replace("?&", "?").replaceAll("&&+", "&"));
+        }
+    }
+
+    private static String clientAddress(Message message) {
+        SocketAddress remote = message.getHeader("CamelVertxPlatformHttpRemoteAddress", SocketAddress.class);
+        return remote == null ? "unknown" : remote.hostAddress();
+    }
+}

@@ -1,0 +1,59 @@
+package tickertape.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import tickertape.keys.ApiKeys;
+import tickertape.keys.FirstOpsKey;
+import tickertape.store.Database;
+
+/**
+ * Binds what routes/api.camel.yaml applies to every REST route: the guard (keys, roles, rate
+ * limits) and the problem responses; and issues the first ops key on a fresh store.
+ */
+public final class ApiPlatform {
+    private ApiPlatform() {
+    }
+
+    public static void bind(CamelContext context, Database database, Path dataDirectory, ObjectMapper json)
+            throws Exception {
+        ApiKeys keys = new ApiKeys(database.dataSource(), Clock.systemUTC(), Duration.ofMinutes(1));
+        FirstOpsKey.issueIfNoKeys(keys, dataDirectory);
+        RestVerbs verbs = new RestVerbs(context);
+        RateLimits rateLimits = rateLimits(context, database);
+
+        Registry registry = context.getRegistry();
+        registry.bind("apiKeys", keys);
+        registry.bind("restVerbs", verbs);
+        registry.bind("rateLimits", rateLimits);
+        registry.bind("apiGuard", new ApiGuard(verbs, keys, rateLimits));
+        registry.bind("apiErrors", new ApiErrors(json));
+        registry.bind("responseHeaders", new ResponseHeaders());
+        context.addStartupListener(new PlatformHttpProblems(verbs, json));
+    }
+
+    private static RateLimits rateLimits(CamelContext context, Database database) {
+        RateLimits.Limits limits = new RateLimits.Limits(
+                intProperty(context, "bot"), intProperty(context, "ml"), intProperty(context, "ops"),
+                intProperty(context, "anonymous"),
+                Duration.parse(property(context, "window")));
+        String store = property(context, "store");
+        return switch (store) {
+            case "memory" -> RateLimits.inMemory(limits);
+            case "postgresql" -> RateLimits.inPostgreSql(database.dataSource(), limits);
+            default -> throw new IllegalArgumentException(
+                    "tickertape.api.rate-limit.store must be memory or postgresql, not '" + store + "'");
+        };
+    }
+
+    private static int intProperty(CamelContext context, String name) {
+        return Integer.parseInt(property(context, name));
+    }
+
+    private static String property(CamelContext context, String name) {
+        return context.resolvePropertyPlaceholders("{{tickertape.api.rate-limit." + name + "}}").trim();
+    }
+}

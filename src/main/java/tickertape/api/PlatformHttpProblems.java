@@ -1,0 +1,118 @@
+package tickertape.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Problem responses for what the HTTP server refuses before any route runs: an unknown path (404),
+ * a verb the path does not serve (405, with {@code Allow}), a {@code Content-Type} or
+ * {@code Accept} the verb does not declare (415, 406), a body over {@code camel.server.max-body-size}
+ * (413), a request it cannot read (400).
+ *
+ * <p>Vert.x answers these with HTML or an empty body, from error handlers of its root router,
+ * which Camel does not expose. So a last, catch-all route on the API router answers every request
+ * no verb matched, telling 404 from 405/415/406 with the REST model, and its failure handler
+ * answers the failures of the routes before it.
+ */
+public class PlatformHttpProblems implements StartupListener {
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformHttpProblems.class);
+    private static final int MAX_INSTANCE_LENGTH = 256;
+
+    private final RestVerbs verbs;
+    private final ObjectMapper json;
+
+    public PlatformHttpProblems(RestVerbs verbs, ObjectMapper json) {
+        this.verbs = verbs;
+        this.json = json;
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
+            if (router.isMainServer()) {
+                router.route().last().handler(this::unmatched).failureHandler(this::failed);
+            }
+        }
+    }
+
+    private void unmatched(RoutingContext routing) {
+        HttpServerRequest request = routing.request();
+        List<RestVerbs.Verb> atPath = verbs.verbsAt(request.path());
+        if (atPath.isEmpty()) {
+            answer(routing, 404, "No endpoint at this path; the API is described at /api/openapi.json.");
+            return;
+        }
+        List<RestVerbs.Verb> withMethod = atPath.stream()
+                .filter(verb -> verb.method().equals(request.method().name())).toList();
+        if (withMethod.isEmpty()) {
+            routing.response().putHeader("Allow",
+                    String.join(", ", new TreeSet<>(atPath.stream().map(RestVerbs.Verb::method).toList())));
+            answer(routing, 405, request.method().name() + " is not served at this path.");
+        } else if (withMethod.stream().anyMatch(verb -> !accepts(verb, request.getHeader("Content-Type")))) {
+            answer(routing, 415, "This endpoint takes " + withMethod.get(0).consumes() + ".");
+        } else {
+            answer(routing, 406, "No representation of this resource matches the Accept header.");
+        }
+    }
+
+    private void failed(RoutingContext routing) {
+        int status = routing.statusCode() > 0 ? routing.statusCode() : 500;
+        switch (status) {
+            case 400 -> answer(routing, 400, "The request could not be read.");
+            case 413 -> answer(routing, 413, "The body is larger than this server accepts.");
+            default -> answer(routing, 500, null);
+        }
+    }
+
+    private static boolean accepts(RestVerbs.Verb verb, String contentType) {
+        if (verb.consumes() == null) {
+            return true;
+        }
+        String mediaType = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        for (String accepted : verb.consumes().split(",")) {
+            if (accepted.trim().toLowerCase(Locale.ROOT).equals(mediaType)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void answer(RoutingContext routing, int status, String detail) {
+        HttpServerResponse response = routing.response();
+        if (response.headWritten()) {
+            return;
+        }
+        String path = truncate(routing.request().path());
+        String requestId = UUID.randomUUID().toString();
+        Problem problem = Problem.ofStatus(status, detail, path, requestId);
+        if (problem.status() >= 500) {
+            LOG.error("{} {} failed (request id {})", routing.request().method(), path, requestId, routing.failure());
+        }
+        try {
+            response.setStatusCode(problem.status())
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
+                    .end(json.writeValueAsString(problem.members()));
+        } catch (JsonProcessingException e) {
+            response.setStatusCode(500).end();
+        }
+    }
+
+    private static String truncate(String path) {
+        if (path == null) {
+            return "";
+        }
+        return path.length() <= MAX_INSTANCE_LENGTH ? path : path.substring(0, MAX_INSTANCE_LENGTH) + "…";
+    }
+}

@@ -1,0 +1,126 @@
+package tickertape.api.market;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import tickertape.api.ApiProblem;
+import tickertape.market.Timeframe;
+
+/**
+ * What clients send (query parameters and JSON bodies), validated: every failure is a 400
+ * {@link ApiProblem} naming the parameter or body field at fault, so no endpoint reports bad input
+ * its own way.
+ */
+public final class ClientInput {
+    /** The ticker_symbol domain of the schema; lower case is accepted and upper-cased. */
+    private static final Pattern TICKER = Pattern.compile("[A-Z0-9][A-Z0-9.-]{0,9}");
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+
+    private ClientInput() {
+    }
+
+    public static String ticker(String parameter, String value) {
+        String symbol = required(parameter, value).toUpperCase(Locale.ROOT);
+        if (!TICKER.matcher(symbol).matches()) {
+            throw ApiProblem.invalidParameter(parameter, "not a ticker symbol: 1 to 10 of A-Z 0-9 . - (e.g. SPY, BRK.B)");
+        }
+        return symbol;
+    }
+
+    public static Timeframe timeframe(String parameter, String value) {
+        return Timeframe.ofCode(required(parameter, value)).orElseThrow(() -> ApiProblem.invalidParameter(parameter,
+                "timeframe must be one of " + Arrays.stream(Timeframe.values()).map(Timeframe::code)
+                        .collect(Collectors.joining(", "))));
+    }
+
+    /**
+     * An ISO-8601 instant ({@code 2025-01-02T14:30:00Z}) or a date, which means a whole
+     * America/New_York trading day: its midnight as a start, the next midnight as an (exclusive) end.
+     */
+    public static Instant instant(String parameter, String value, boolean endOfRange) {
+        String text = required(parameter, value);
+        try {
+            if (DATE.matcher(text).matches()) {
+                LocalDate day = LocalDate.parse(text);
+                return (endOfRange ? day.plusDays(1) : day).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
+            }
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalidParameter(parameter,
+                    "must be a date (2025-01-02) or an ISO-8601 UTC instant (2025-01-02T14:30:00Z)");
+        }
+    }
+
+    /** A whole number from 1 to {@code max}; absent means {@code defaultValue}. */
+    public static int limit(String parameter, String value, int defaultValue, int max) {
+        if (value == null || value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int limit = Integer.parseInt(value);
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as an out-of-range number is
+        }
+        throw ApiProblem.invalidParameter(parameter, "must be a whole number from 1 to " + max);
+    }
+
+    public static String required(String parameter, String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiProblem.invalidParameter(parameter, "is required");
+        }
+        return value.trim();
+    }
+
+    /** Fails with a 400 naming {@code field} unless {@code condition} holds. */
+    public static void check(boolean condition, String field, String detail) {
+        if (!condition) {
+            throw ApiProblem.invalidParameter(field, detail);
+        }
+    }
+
+    /**
+     * The JSON body as {@code type}. Malformed JSON is a 400 on {@code body}; a value of the wrong type
+     * or an unknown field is a 400 naming it as a path ({@code [3].value}, {@code qty}).
+     */
+    public static <T> T json(ObjectMapper mapper, String body, TypeReference<T> type) {
+        if (body == null || body.isBlank()) {
+            throw ApiProblem.invalidParameter("body", "a JSON body is required");
+        }
+        try {
+            return mapper.readValue(body, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiProblem.invalidParameter(path(e), "unknown field");
+        } catch (JsonMappingException e) {
+            String path = path(e);
+            throw ApiProblem.invalidParameter(path.isEmpty() ? "body" : path, "wrong type or malformed value: "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.invalidParameter("body", "malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Jackson's reference path as a field path: {@code [3].value}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}

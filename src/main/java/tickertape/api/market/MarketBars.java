@@ -1,0 +1,217 @@
+package tickertape.api.market;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.SynchronizationAdapter;
+import tickertape.api.ApiProblem;
+import tickertape.market.Timeframe;
+
+/**
+ * {@code GET /api/v2/data/market} (a page of bars, streamed) and {@code GET /api/v2/data/market/latest}.
+ *
+ * <p>A page is found before it streams, with one query over the keys it covers: its bar count, where
+ * the next page starts (the cursor) and the newest write in it (the ETag of a closed range). Then the
+ * bars stream from a cursor in the database straight into the response ({@link BarStream}).
+ */
+public final class MarketBars {
+    /** The page's summary: how many of the first limit+1 bars exist, the last of them, the newest write. */
+    private static final String PAGE_SQL = """
+            select count(*), max(ts), max(updated_at)
+            from (select ts, updated_at from market_bar
+                  where ticker = ? and timeframe = ? and ts >= ? and ts < ? order by ts limit ?) page""";
+    private static final String PATH = "/api/v2/data/market";
+
+    private final DataSource dataSource;
+    private final ObjectMapper mapper;
+    private final LatestBarCache latestBars;
+    private final Settings settings;
+    private final Clock clock;
+
+    /**
+     * @param closedRangeMaxAgeSeconds how long a client may reuse a range that ended before today
+     */
+    public record Settings(int defaultLimit, int maxLimit, int fetchSize, int closedRangeMaxAgeSeconds) {
+        /** The {@code api.market.*} settings of application.properties. */
+        public static Settings from(PropertiesComponent properties) {
+            return new Settings(integer(properties, "api.market.default-limit"),
+                    integer(properties, "api.market.max-limit"), integer(properties, "api.market.fetch-size"),
+                    integer(properties, "api.market.closed-range-max-age-seconds"));
+        }
+
+        private static int integer(PropertiesComponent properties, String name) {
+            return Integer.parseInt(properties.resolveProperty(name).orElseThrow(
+                    () -> new IllegalStateException(name + " is missing from application.properties")).trim());
+        }
+    }
+
+    public MarketBars(DataSource dataSource, ObjectMapper mapper, LatestBarCache latestBars, Settings settings,
+                      Clock clock) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+        this.latestBars = latestBars;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** The newest bar of a series, from the cache; 404 for an unknown ticker or a series with no bars yet. */
+    public LatestBar latest(@Header("ticker") String ticker, @Header("timeframe") String timeframe) throws SQLException {
+        String symbol = ClientInput.ticker("ticker", ticker);
+        Timeframe resolution = ClientInput.timeframe("timeframe", timeframe);
+        Optional<Bar> bar = latestBars.latest(symbol, resolution);
+        if (bar.isEmpty()) {
+            try (Connection connection = dataSource.getConnection()) {
+                KnownTickers.require(connection, symbol);
+            }
+            throw ApiProblem.notFound("Bar", "no " + resolution.code() + " bars of " + symbol + " yet");
+        }
+        return new LatestBar(symbol, resolution.code(), bar.get());
+    }
+
+    /** The latest endpoint's body: the series and its newest bar. */
+    public record LatestBar(String ticker, String timeframe, Bar bar) {
+    }
+
+    /**
+     * One page of bars in [from, to), ascending, as JSON or CSV. Sets the body to a {@link BarStream},
+     * the {@code Link} to the next page, and for a closed range {@code ETag} and {@code Cache-Control}
+     * (or answers 304 when {@code If-None-Match} matches).
+     */
+    public void range(@Header("ticker") String ticker, @Header("timeframe") String timeframe,
+                      @Header("from") String from, @Header("to") String to, @Header("limit") String limit,
+                      @Header("cursor") String cursor, @Header("Accept") String accept,
+                      @Header("If-None-Match") String ifNoneMatch, Exchange exchange) throws Exception {
+        RangeQuery query = query(ticker, timeframe, from, to);
+        int pageLimit = ClientInput.limit("limit", limit, settings.defaultLimit(), settings.maxLimit());
+        Instant start = cursor == null || cursor.isEmpty() ? query.from() : PageCursor.decode(cursor, query);
+        BarFormat format = BarFormat.forAccept(accept);
+
+        PageSummary summary;
+        try (Connection connection = dataSource.getConnection()) {
+            KnownTickers.require(connection, query.ticker());
+            summary = summarise(connection, query, start, pageLimit);
+        }
+        Instant end = summary.nextStart().orElse(query.to());
+        String nextCursor = summary.nextStart().map(next -> PageCursor.encode(next, query)).orElse(null);
+
+        Message response = exchange.getMessage();
+        response.setHeader(Exchange.CONTENT_TYPE, format.contentType());
+        if (nextCursor != null) {
+            response.setHeader("Link", "<" + nextPageLink(query, pageLimit, nextCursor) + ">; rel=\"next\"");
+        }
+        if (isClosed(query)) {
+            String etag = etag(query, start, summary, format);
+            response.setHeader("ETag", etag);
+            response.setHeader("Cache-Control", "private, max-age=" + settings.closedRangeMaxAgeSeconds());
+            if (matches(ifNoneMatch, etag)) {
+                response.setHeader(Exchange.HTTP_RESPONSE_CODE, 304);
+                response.setBody(null);
+                return;
+            }
+        }
+        BarFormat.Page page = new BarFormat.Page(query, summary.count(), nextCursor);
+        BarStream body = BarStream.open(dataSource, settings.fetchSize(), query.ticker(), query.timeframe().code(),
+                start, end, out -> format.open(out, mapper, page));
+        // The stream closes itself at its end; this also releases it if the response is never written.
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                closeQuietly(body);
+            }
+        });
+        response.setBody(body);
+    }
+
+    private static RangeQuery query(String ticker, String timeframe, String from, String to) {
+        RangeQuery query = new RangeQuery(ClientInput.ticker("ticker", ticker), ClientInput.timeframe("timeframe", timeframe),
+                ClientInput.instant("from", from, false), ClientInput.instant("to", to, true));
+        ClientInput.check(query.from().isBefore(query.to()), "to", "must be after from");
+        return query;
+    }
+
+    /** count: bars in the page; nextStart: the first bar of the next page, if any; lastWrite: newest write seen. */
+    private record PageSummary(int count, Optional<Instant> nextStart, Instant lastWrite) {
+    }
+
+    private static PageSummary summarise(Connection connection, RangeQuery query, Instant start, int limit)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(PAGE_SQL)) {
+            statement.setString(1, query.ticker());
+            statement.setString(2, query.timeframe().code());
+            statement.setTimestamp(3, Timestamp.from(start));
+            statement.setTimestamp(4, Timestamp.from(query.to()));
+            statement.setInt(5, limit + 1);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                int found = row.getInt(1);
+                Timestamp last = row.getTimestamp(2);
+                Timestamp lastWrite = row.getTimestamp(3);
+                boolean more = found > limit;
+                return new PageSummary(Math.min(found, limit),
+                        more ? Optional.of(last.toInstant()) : Optional.empty(),
+                        lastWrite == null ? Instant.EPOCH : lastWrite.toInstant());
+            }
+        }
+    }
+
+    /** A range that ends before today (New York) no longer grows; late corrections still change its ETag. */
+    private boolean isClosed(RangeQuery query) {
+        Instant today = LocalDate.now(clock.withZone(Timeframe.EXCHANGE_ZONE)).atStartOfDay(Timeframe.EXCHANGE_ZONE)
+                .toInstant();
+        return !query.to().isAfter(today);
+    }
+
+    /** Changes whenever the page's bars do: a bar added (count, next start) or rewritten (newest write). */
+    private static String etag(RangeQuery query, Instant start, PageSummary summary, BarFormat format) {
+        String state = query.checksum() + "|" + start + "|" + summary + "|" + format;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8));
+            return '"' + HexFormat.of().formatHex(digest, 0, 16) + '"';
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        return ifNoneMatch != null && Arrays.stream(ifNoneMatch.split(","))
+                .map(String::trim)
+                .map(tag -> tag.startsWith("W/") ? tag.substring(2) : tag)
+                .anyMatch(tag -> tag.equals(etag) || tag.equals("*"));
+    }
+
+    private static String nextPageLink(RangeQuery query, int limit, String cursor) {
+        return PATH + "?ticker=" + query.ticker() + "&timeframe=" + query.timeframe().code()
+                + "&from=" + encode(query.from().toString()) + "&to=" + encode(query.to().toString())
+                + "&limit=" + limit + "&cursor=" + cursor;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static void closeQuietly(BarStream body) {
+        try {
+            body.close();
+        } catch (java.io.IOException e) {
+            // already reported by the stream's reader, or nothing left to release
+        }
+    }
+}

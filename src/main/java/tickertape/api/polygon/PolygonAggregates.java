@@ -1,0 +1,225 @@
+package tickertape.api.polygon;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.camel.Header;
+import tickertape.api.polygon.AggregatesResponse.Aggregate;
+import tickertape.market.Timeframe;
+
+/**
+ * {@code GET /v2/aggs/ticker/{ticker}/range/{multiplier}/{timespan}/{from}/{to}} served from the store in
+ * Polygon's shape, so a Polygon client pointed at tickertape reads our bars unchanged.
+ *
+ * <p>A page is planned on the base aggregates Polygon counts (1m bars for minute and hour requests,
+ * 1d bars for day requests): whole buckets in sort order while their base aggregates fit the limit
+ * (the first bucket always, so paging advances), exactly as the source pages. Its bars are then built
+ * from the largest stored timeframe that nests in the requested buckets, with the source's bucketing.
+ * An unknown ticker is, as on Polygon, a 200 without results.
+ */
+public final class PolygonAggregates {
+    private static final String KEYS_SQL =
+            "select ts from market_bar where ticker = ? and timeframe = ? and ts >= ? and ts < ? order by ts ";
+    private static final String BARS_SQL = "select ts, open, high, low, close, volume, vwap, trades from market_bar"
+            + " where ticker = ? and timeframe = ? and ts >= ? and ts < ? order by ts";
+    private static final int FETCH_SIZE = 10_000;
+
+    private final DataSource dataSource;
+
+    public PolygonAggregates(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public AggregatesResponse aggregates(@Header("ticker") String ticker, @Header("multiplier") String multiplier,
+                                         @Header("timespan") String timespan, @Header("from") String from,
+                                         @Header("to") String to, @Header("adjusted") String adjusted,
+                                         @Header("sort") String sort, @Header("limit") String limit,
+                                         @Header("cursor") String cursor, @Header("Host") String host)
+            throws SQLException {
+        AggregatesRequest request = AggregatesRequest.parse(ticker, multiplier, timespan, from, to, adjusted, sort, limit,
+                cursor);
+        PagePlan plan;
+        List<Aggregate> results;
+        try (Connection connection = dataSource.getConnection()) {
+            // A transaction, so the driver reads the keys with a cursor, FETCH_SIZE rows at a time.
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            plan = plan(connection, request);
+            results = plan.isEmpty() ? List.of() : bars(connection, request, plan);
+            connection.rollback();
+        }
+        String nextUrl = plan.nextBucket() == null ? null : request.nextUrl("http://" + host, plan.nextBucket());
+        return new AggregatesResponse(request.ticker(), plan.baseAggregates(), results.size(), true,
+                results.isEmpty() ? null : results, "OK", UUID.randomUUID().toString().replace("-", ""),
+                results.size(), nextUrl);
+    }
+
+    /** The page's buckets [firstBucket, lastBucket], the base aggregates behind them, and where the next page starts. */
+    private record PagePlan(Long firstBucket, Long lastBucket, int baseAggregates, Long nextBucket) {
+        boolean isEmpty() {
+            return firstBucket == null;
+        }
+    }
+
+    private static PagePlan plan(Connection connection, AggregatesRequest request) throws SQLException {
+        PlanBuilder page = new PlanBuilder(request.limit());
+        try (PreparedStatement keys = connection.prepareStatement(KEYS_SQL + (request.descending() ? "desc" : "asc"))) {
+            keys.setFetchSize(FETCH_SIZE);
+            bindRange(keys, request, request.baseTimeframe(), request.firstBucket(),
+                    request.lastBucket() + request.maxBucketMillis());
+            try (ResultSet rows = keys.executeQuery()) {
+                while (rows.next()) {
+                    long bucket = request.bucketing().bucketStart(rows.getTimestamp(1).getTime());
+                    boolean inRange = bucket >= request.firstBucket() && bucket <= request.lastBucket();
+                    if (inRange && !page.offer(bucket)) {
+                        break;
+                    }
+                }
+            }
+        }
+        return page.finish();
+    }
+
+    /** Counts base aggregates into buckets, in sort order, and whole buckets into the page while they fit. */
+    private static final class PlanBuilder {
+        private final int limit;
+        private Long first;
+        private Long last;
+        private int taken;
+        private Long current;
+        private int inCurrent;
+        private Long next;
+
+        PlanBuilder(int limit) {
+            this.limit = limit;
+        }
+
+        /** Takes one base aggregate of {@code bucket}; false once the page is full. */
+        boolean offer(long bucket) {
+            if (current != null && bucket != current && !closeCurrent()) {
+                return false;
+            }
+            current = bucket;
+            inCurrent++;
+            return true;
+        }
+
+        PagePlan finish() {
+            if (next == null && current != null) {
+                closeCurrent();
+            }
+            return new PagePlan(first, last, taken, next);
+        }
+
+        /** Adds the current bucket if it fits (the first always does); otherwise it starts the next page. */
+        private boolean closeCurrent() {
+            if (taken > 0 && taken + inCurrent > limit) {
+                next = current;
+                return false;
+            }
+            first = first == null ? current : Math.min(first, current);
+            last = last == null ? current : Math.max(last, current);
+            taken += inCurrent;
+            inCurrent = 0;
+            return true;
+        }
+    }
+
+    /** The page's bars in sort order, each the roll-up of the source bars in its bucket. */
+    private static List<Aggregate> bars(Connection connection, AggregatesRequest request, PagePlan plan)
+            throws SQLException {
+        List<Aggregate> bars = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(BARS_SQL)) {
+            select.setFetchSize(FETCH_SIZE);
+            bindRange(select, request, request.sourceTimeframe(), plan.firstBucket(),
+                    plan.lastBucket() + request.maxBucketMillis());
+            try (ResultSet rows = select.executeQuery()) {
+                Bucket bucket = null;
+                while (rows.next()) {
+                    long start = request.bucketing().bucketStart(rows.getTimestamp("ts").getTime());
+                    if (start < plan.firstBucket() || start > plan.lastBucket()) {
+                        continue;
+                    }
+                    if (bucket != null && bucket.start != start) {
+                        bars.add(bucket.aggregate());
+                        bucket = null;
+                    }
+                    bucket = bucket == null ? new Bucket(start) : bucket;
+                    bucket.add(rows);
+                }
+                if (bucket != null) {
+                    bars.add(bucket.aggregate());
+                }
+            }
+        }
+        if (request.descending()) {
+            Collections.reverse(bars);
+        }
+        return bars;
+    }
+
+    private static void bindRange(PreparedStatement statement, AggregatesRequest request, Timeframe timeframe,
+                                  long fromMillis, long toMillis) throws SQLException {
+        statement.setString(1, request.ticker());
+        statement.setString(2, timeframe.code());
+        statement.setTimestamp(3, Timestamp.from(Instant.ofEpochMilli(fromMillis)));
+        statement.setTimestamp(4, Timestamp.from(Instant.ofEpochMilli(toMillis)));
+    }
+
+    /**
+     * The bars of one bucket rolled up as the source builds an N-unit bar: open of the first, close of
+     * the last, max high, min low, summed volume and trades, volume-weighted vwap clamped to [low, high]
+     * (null, like trades, when a bar lacks it). A bucket of one bar is that bar.
+     */
+    private static final class Bucket {
+        private final long start;
+        private double open;
+        private double high = Double.NEGATIVE_INFINITY;
+        private double low = Double.POSITIVE_INFINITY;
+        private double close;
+        private double volume;
+        private double notional;
+        private boolean vwapKnown = true;
+        private Double singleVwap;
+        private long trades;
+        private boolean tradesKnown = true;
+        private int bars;
+
+        Bucket(long start) {
+            this.start = start;
+        }
+
+        void add(ResultSet row) throws SQLException {
+            double barVolume = row.getDouble("volume");
+            if (bars++ == 0) {
+                open = row.getDouble("open");
+            }
+            high = Math.max(high, row.getDouble("high"));
+            low = Math.min(low, row.getDouble("low"));
+            close = row.getDouble("close");
+            volume += barVolume;
+            double vwap = row.getDouble("vwap");
+            vwapKnown &= !row.wasNull();
+            singleVwap = vwap;
+            notional += vwap * barVolume;
+            trades += row.getLong("trades");
+            tradesKnown &= !row.wasNull();
+        }
+
+        Aggregate aggregate() {
+            Double vwap = null;
+            if (vwapKnown) {
+                vwap = bars == 1 ? singleVwap : volume > 0 ? Math.min(high, Math.max(low, notional / volume)) : null;
+            }
+            return new Aggregate(volume, vwap, open, close, high, low, start, tradesKnown ? trades : null);
+        }
+    }
+}

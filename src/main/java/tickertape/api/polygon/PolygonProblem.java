@@ -1,0 +1,36 @@
+package tickertape.api.polygon;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tickertape.api.ApiProblem;
+
+/**
+ * A client error on the Polygon-compatible path ({@code GET /v2/aggs/...}, route {@value #ROUTE_ID}),
+ * where errors keep Polygon's JSON shape so Polygon clients report them as they would Polygon's own,
+ * instead of problem+json. The API's error handling renders any error of that route, its own
+ * 401/403/429 included, with {@link #body}.
+ */
+public class PolygonProblem extends ApiProblem {
+    public static final String ROUTE_ID = "api-polygon-aggs";
+
+    public PolygonProblem(String error) {
+        super(400, "invalid-parameter", "Invalid parameter", error, null);
+    }
+
+    /**
+     * Polygon's error body for {@code status}: {@code {"status":"NOT_AUTHORIZED","request_id","message"}}
+     * for 401 and 403, {@code {"status":"NOT_FOUND",...,"message"}} for 404, and
+     * {@code {"status":"ERROR","request_id","error"}} for everything else (400, 429, 5xx).
+     */
+    public static Map<String, Object> body(int status, String requestId, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        switch (status) {
+            case 401, 403 -> body.put("status", "NOT_AUTHORIZED");
+            case 404 -> body.put("status", "NOT_FOUND");
+            default -> body.put("status", "ERROR");
+        }
+        body.put("request_id", requestId);
+        body.put(status == 401 || status == 403 || status == 404 ? "message" : "error", message);
+        return body;
+    }
+}

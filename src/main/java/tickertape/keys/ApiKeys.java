@@ -1,0 +1,149 @@
+package tickertape.keys;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * The API keys in table {@code api_key}: issue, list, revoke, and recognise a presented key.
+ *
+ * <p>A key is looked up by its SHA-256 on every request (one indexed row), so a revocation, even
+ * from the CLI in another process, applies to the next request. {@code last_used_at} is written
+ * at most once per {@code lastUsedResolution} per key, not on every request.
+ */
+public class ApiKeys {
+    private static final String COLUMNS =
+            "id, prefix, name, role, requests_per_minute, created_at, last_used_at, revoked_at";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final Duration lastUsedResolution;
+    private final Map<Long, Instant> lastUseRecorded = new ConcurrentHashMap<>();
+
+    public ApiKeys(DataSource dataSource, Clock clock, Duration lastUsedResolution) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.lastUsedResolution = lastUsedResolution;
+    }
+
+    public IssuedKey issue(Role role, String name, Integer requestsPerMinute) throws SQLException {
+        if (name == null || name.isBlank() || name.length() > 128) {
+            throw new IllegalArgumentException("a key needs a name of 1 to 128 characters");
+        }
+        if (requestsPerMinute != null && requestsPerMinute <= 0) {
+            throw new IllegalArgumentException("requests per minute must be positive");
+        }
+        String secret = KeySecret.generate(role);
+        String sql = "insert into api_key (prefix, key_hash, name, role, requests_per_minute) values (?, ?, ?, ?, ?)"
+                + " returning " + COLUMNS;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement(sql)) {
+            insert.setString(1, KeySecret.prefixOf(secret));
+            insert.setBytes(2, KeySecret.sha256(secret));
+            insert.setString(3, name.trim());
+            insert.setString(4, role.code());
+            if (requestsPerMinute == null) {
+                insert.setNull(5, Types.INTEGER);
+            } else {
+                insert.setInt(5, requestsPerMinute);
+            }
+            try (ResultSet row = insert.executeQuery()) {
+                row.next();
+                return new IssuedKey(read(row), secret);
+            }
+        }
+    }
+
+    public List<ApiKey> list() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("select " + COLUMNS + " from api_key order by id");
+             ResultSet rows = select.executeQuery()) {
+            List<ApiKey> keys = new ArrayList<>();
+            while (rows.next()) {
+                keys.add(read(rows));
+            }
+            return keys;
+        }
+    }
+
+    public boolean isEmpty() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("select exists (select 1 from api_key)");
+             ResultSet row = select.executeQuery()) {
+            row.next();
+            return !row.getBoolean(1);
+        }
+    }
+
+    /** Revokes the key with this prefix; empty when there is none, or it was revoked already. */
+    public Optional<ApiKey> revoke(String prefix) throws SQLException {
+        String sql = "update api_key set revoked_at = now() where prefix = ? and revoked_at is null returning " + COLUMNS;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setString(1, prefix);
+            try (ResultSet row = update.executeQuery()) {
+                return row.next() ? Optional.of(read(row)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The active (not revoked) key that {@code presented} is, if any; records its use. */
+    public Optional<ApiKey> authenticate(String presented) throws SQLException {
+        if (!KeySecret.isWellFormed(presented)) {
+            return Optional.empty();
+        }
+        String sql = "select " + COLUMNS + " from api_key where key_hash = ? and revoked_at is null";
+        Optional<ApiKey> key;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setBytes(1, KeySecret.sha256(presented));
+            try (ResultSet row = select.executeQuery()) {
+                key = row.next() ? Optional.of(read(row)) : Optional.empty();
+            }
+        }
+        if (key.isPresent()) {
+            recordUse(key.get());
+        }
+        return key;
+    }
+
+    private void recordUse(ApiKey key) throws SQLException {
+        Instant now = clock.instant();
+        Instant recorded = lastUseRecorded.get(key.id());
+        if (recorded != null && recorded.plus(lastUsedResolution).isAfter(now)) {
+            return;
+        }
+        lastUseRecorded.put(key.id(), now);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "update api_key set last_used_at = ? where id = ?")) {
+            update.setTimestamp(1, Timestamp.from(now));
+            update.setLong(2, key.id());
+            update.executeUpdate();
+        }
+    }
+
+    private static ApiKey read(ResultSet row) throws SQLException {
+        Integer requestsPerMinute = row.getObject("requests_per_minute", Integer.class);
+        return new ApiKey(row.getLong("id"), row.getString("prefix"), row.getString("name"),
+                Role.parse(row.getString("role")), requestsPerMinute,
+                instant(row.getTimestamp("created_at")), instant(row.getTimestamp("last_used_at")),
+                instant(row.getTimestamp("revoked_at")));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}
