@@ -2,6 +2,8 @@ package tickertape.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -100,6 +102,11 @@ public final class Database extends ServiceSupport {
 
     public DatabaseSettings settings() {
         return settings;
+    }
+
+    /** Publishes the pool's gauges and timers (hikaricp_*) to {@code registry}; once, after the pool is open. */
+    public void publishPoolMetrics(MeterRegistry registry) {
+        dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     }
 
     public Optional<EmbeddedServer> embeddedServer() {

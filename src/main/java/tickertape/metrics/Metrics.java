@@ -1,0 +1,150 @@
+package tickertape.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.Registry;
+
+/**
+ * The application's event meters ({@code tickertape_*} on /observe/metrics), bound as {@code metrics}.
+ * Code that counts something calls a method here rather than naming meters itself, so the names and
+ * labels stay those the alert rules and the dashboard in {@code monitoring/} use. The gauges read from
+ * the store are {@link StoreGauges}'.
+ *
+ * <p>Label values are bounded sets (tickers, timeframes, HTTP statuses, REST verb ids): never a key, a
+ * URL or a client address.
+ */
+public class Metrics {
+    /** Exchange property holding when the request began waiting for the Polygon budget (System.nanoTime). */
+    static final String BUDGET_WAIT_STARTED = "tickertapeBudgetWaitStarted";
+
+    private final MeterRegistry registry;
+    private final Counter polygonRetries;
+    private final Counter deadLettersParked;
+    private final Timer budgetWait;
+
+    public Metrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.polygonRetries = Counter.builder("tickertape.polygon.retries")
+                .description("Polygon requests sent again after a transient failure (5xx, 429, no or bad response)")
+                .register(registry);
+        this.deadLettersParked = Counter.builder("tickertape.dead.letters")
+                .description("Polygon requests parked in dead_letter after their last attempt")
+                .register(registry);
+        this.budgetWait = Timer.builder("tickertape.polygon.budget.wait")
+                .description("Time a Polygon request waited at the throttle for the request budget")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(30))
+                .register(registry);
+    }
+
+    /**
+     * The registry camel-micrometer-prometheus serves on /observe/metrics. It looks for one bound as
+     * {@code metricsRegistry} when it starts and makes its own only if there is none, so binding ours
+     * there first makes them one and the same, available before Camel starts (the pool needs it).
+     */
+    public static MeterRegistry sharedRegistry(Registry camelRegistry) {
+        String name = MicrometerConstants.METRICS_REGISTRY_NAME;
+        MeterRegistry existing = camelRegistry.lookupByNameAndType(name, PrometheusMeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        camelRegistry.bind(name, created);
+        return created;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    // ------------------------------------------------------------------ bars
+
+    /** A batch committed: bars new to the store, and stored bars whose values changed. */
+    public void barsWritten(String ticker, String timeframe, int inserted, int updated) {
+        bars(ticker, timeframe, "inserted").increment(inserted);
+        bars(ticker, timeframe, "updated").increment(updated);
+    }
+
+    /** Bars of a page that failed validation and were kept out of the store. */
+    public void barsRejected(String ticker, String timeframe, int rejected) {
+        bars(ticker, timeframe, "rejected").increment(rejected);
+    }
+
+    private Counter bars(String ticker, String timeframe, String outcome) {
+        return Counter.builder("tickertape.bars")
+                .description("Bars from Polygon by what became of them: inserted, updated (values changed), rejected")
+                .tag("ticker", ticker)
+                .tag("timeframe", timeframe)
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    // ------------------------------------------------------------------ Polygon
+
+    /** One HTTP exchange with Polygon ended: its status, or 0 when no response arrived (timeout, reset). */
+    public void polygonResponded(int httpStatus) {
+        Counter.builder("tickertape.polygon.requests")
+                .description("Requests sent to Polygon by HTTP status (0: no response); retries included")
+                .tag("status", String.valueOf(httpStatus))
+                .register(registry)
+                .increment();
+    }
+
+    public void polygonRetried() {
+        polygonRetries.increment();
+    }
+
+    /** Called just before the throttle of the polygon-call route. */
+    public void budgetWaitStarted(Exchange exchange) {
+        exchange.setProperty(BUDGET_WAIT_STARTED, System.nanoTime());
+    }
+
+    /** Called just after the throttle let the request through. */
+    public void budgetWaitEnded(Exchange exchange) {
+        Long started = exchange.getProperty(BUDGET_WAIT_STARTED, Long.class);
+        if (started != null) {
+            budgetWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            exchange.removeProperty(BUDGET_WAIT_STARTED);
+        }
+    }
+
+    public void deadLetterParked() {
+        deadLettersParked.increment();
+    }
+
+    // ------------------------------------------------------------------ the REST API
+
+    /** A REST request answered: {@code endpoint} is the verb's id in the REST DSL. */
+    public void apiRequest(String endpoint, int httpStatus, long nanos) {
+        Timer.builder("tickertape.api.requests")
+                .description("REST API latency by endpoint (REST verb id) and HTTP status")
+                .tag("endpoint", endpoint)
+                .tag("status", String.valueOf(httpStatus))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A request refused with 429 by the API's rate limits. {@code limit} names the bucket that ran out
+     * (e.g. the endpoint class, or "ip" for unauthenticated traffic): a small fixed set, never a key or
+     * an address.
+     */
+    public void apiRateLimited(String limit) {
+        Counter.builder("tickertape.api.rate.limited")
+                .description("API requests refused with 429 by a rate limit")
+                .tag("limit", limit)
+                .register(registry)
+                .increment();
+    }
+}

@@ -1,0 +1,86 @@
+package tickertape.status;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import tickertape.ingest.IngestionRuns;
+import tickertape.metrics.StoreGauges;
+import tickertape.polygon.DeadLetters;
+
+/**
+ * {@code GET /}: gathers what ops look at (the status report, the series spans the metrics keep, runs,
+ * dead letters, recent closes) and has {@link StatusPageView} render it. Open to everyone like
+ * {@code /api/v2/status}: it shows nothing that report does not, plus dead letters (requests without key).
+ */
+public class StatusPage {
+    private static final int RECENT_RUNS = 12;
+    private static final int DEAD_LETTERS = 20;
+    private static final int CLOSES = 100;
+    /** A Host header as a browser sends it; anything else is not echoed into the page. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}(:\\d{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:\\d{1,5})?");
+
+    /** The last {@value #CLOSES} 1h closes of each active ticker (one backward index scan each), oldest first. */
+    private static final String CLOSES_SQL = """
+            select t.symbol, c.close
+            from ticker t cross join lateral (
+                select ts, close from market_bar m where m.ticker = t.symbol and m.timeframe = '1h'
+                order by ts desc limit ?) c
+            where t.active
+            order by t.symbol, c.ts""";
+
+    private final StatusReport report;
+    private final StoreGauges gauges;
+    private final IngestionRuns runs;
+    private final DeadLetters deadLetters;
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public StatusPage(StatusReport report, StoreGauges gauges, IngestionRuns runs, DeadLetters deadLetters,
+                      DataSource dataSource, Clock clock) {
+        this.report = report;
+        this.gauges = gauges;
+        this.runs = runs;
+        this.deadLetters = deadLetters;
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** @param host the request's Host header, for the copy-paste curl commands (a default when unusable) */
+    public String render(String host) throws SQLException {
+        StatusPageView.Data data = new StatusPageView.Data(
+                report.report(),
+                gauges,
+                runs.overview(RECENT_RUNS),
+                deadLetters.list(DEAD_LETTERS),
+                recentCloses(),
+                baseUrl(host),
+                clock.instant());
+        return new StatusPageView(data).html();
+    }
+
+    private Map<String, List<Double>> recentCloses() throws SQLException {
+        Map<String, List<Double>> closes = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(CLOSES_SQL)) {
+            statement.setInt(1, CLOSES);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    closes.computeIfAbsent(rows.getString(1), symbol -> new ArrayList<>()).add(rows.getDouble(2));
+                }
+            }
+        }
+        return closes;
+    }
+
+    static String baseUrl(String host) {
+        return "http://" + (host != null && HOST.matcher(host).matches() ? host : "localhost:8080");
+    }
+}
