@@ -3,6 +3,7 @@ package tickertape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,11 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tickertape.api.ApiPlatform;
+import tickertape.api.RestVerbs;
+import tickertape.api.market.LatestBarCache;
+import tickertape.api.market.MarketBars;
+import tickertape.api.polygon.PolygonAggregates;
 import tickertape.ingest.BarBatches;
 import tickertape.ingest.BarStore;
 import tickertape.ingest.Ingestion;
@@ -24,11 +30,17 @@ import tickertape.ingest.ManualRuns;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.ingest.TickerRoutes;
 import tickertape.market.ExchangeCalendar;
+import tickertape.metrics.ApiLatency;
+import tickertape.metrics.Metrics;
+import tickertape.metrics.PolygonResponses;
+import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
 import tickertape.polygon.PolygonCall;
 import tickertape.polygon.PolygonMeter;
+import tickertape.quality.QualityConfiguration;
 import tickertape.sandbox.SandboxPolygonServer;
 import tickertape.status.DatabaseHealthCheck;
+import tickertape.status.StatusPage;
 import tickertape.status.StatusReport;
 import tickertape.store.Database;
 import tickertape.store.DatabaseSettings;
@@ -100,13 +112,34 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("database", database);
         registry.bind("dataSource", database.dataSource());
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
+        // Keys, roles, rate limits and problem responses, applied to every REST verb by routes/api.camel.yaml.
+        ApiPlatform.bind(context, database, Path.of(dataDirectory), jsonMapper());
+
+        // Metrics: the registry /observe/metrics serves, the meters ingestion and the API feed, the store's gauges.
+        MeterRegistry meterRegistry = Metrics.sharedRegistry(registry);
+        database.publishPoolMetrics(meterRegistry);
+        Metrics metrics = new Metrics(meterRegistry);
+        registry.bind("metrics", metrics);
+        context.getManagementStrategy().addEventNotifier(new ApiLatency(metrics, new RestVerbs(context)));
+        context.getManagementStrategy().addEventNotifier(PolygonResponses.of(metrics, context));
+        StoreGauges storeGauges = new StoreGauges(database.dataSource(), new ExchangeCalendar(), Clock.systemUTC(),
+                backfillFrom, meterRegistry);
+        registry.bind("storeGauges", storeGauges);
+
+        // The endpoints of routes/api-market|api-ml|api-trading. Every writer of market_bar calls
+        // latestBarCache.invalidate(ticker, timeframe) after its commit.
+        LatestBarCache latestBars = new LatestBarCache(database.dataSource());
+        registry.bind("latestBarCache", latestBars);
+        registry.bind("marketBars", new MarketBars(database.dataSource(), jsonMapper(), latestBars,
+                MarketBars.Settings.from(context.getPropertiesComponent()), Clock.systemUTC()));
+        registry.bind("polygonAggregates", new PolygonAggregates(database.dataSource()));
 
         PolygonMode polygon = polygonMode(context);
-        IngestionRuns runs = new IngestionRuns(database.dataSource());
+        IngestionRuns runs = new IngestionRuns(database.dataSource(), metrics);
         runs.closeInterruptedRuns();
         SeriesPlanner planner = new SeriesPlanner(database.dataSource(), new ExchangeCalendar(), Clock.systemUTC(),
                 backfillFrom, Duration.parse(minuteOverlap), Duration.parse(dayOverlap), Duration.parse(staleAfter));
-        BarStore barStore = new BarStore(database.dataSource(), List.of());
+        BarStore barStore = new BarStore(database.dataSource(), List.of(storeGauges));
         TickerRoutes tickerRoutes = new TickerRoutes(database.dataSource());
         registry.bind("ingestionRuns", runs);
         registry.bind("seriesPlanner", planner);
@@ -116,14 +149,18 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("ingestion", ingestion);
         registry.bind("tickerRoutes", tickerRoutes);
         registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper()));
-        PolygonMeter meter = new PolygonMeter(runs);
+        PolygonMeter meter = new PolygonMeter(runs, metrics);
         registry.bind("polygonMeter", meter);
         registry.bind("polygonRetries", meter.retries());
-        DeadLetters deadLetters = new DeadLetters(database.dataSource());
+        DeadLetters deadLetters = new DeadLetters(database.dataSource(), metrics);
         registry.bind("deadLetters", deadLetters);
         registry.bind("manualRuns", new ManualRuns(jsonMapper(), ingestion, planner, tickerRoutes, deadLetters,
                 context.createProducerTemplate(), Clock.systemUTC()));
-        registry.bind("statusReport", new StatusReport(database, tickerRoutes, runs, polygon.description()));
+        QualityConfiguration.bind(context, database.dataSource(), planner, tickerRoutes);
+        StatusReport statusReport = new StatusReport(database, tickerRoutes, runs, polygon.description());
+        registry.bind("statusReport", statusReport);
+        registry.bind("statusPage", new StatusPage(statusReport, storeGauges, runs, deadLetters, database.dataSource(),
+                Clock.systemUTC()));
     }
 
     /** The real Polygon when a key is configured; otherwise the built-in sandbox, said loudly. */

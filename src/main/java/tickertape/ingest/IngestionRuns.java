@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.api.ApiProblem;
+import tickertape.metrics.Metrics;
 import tickertape.store.Columns;
 
 /**
@@ -29,10 +30,12 @@ public class IngestionRuns {
     private static final Duration WRITE_WAIT = Duration.ofMinutes(2);
 
     private final DataSource dataSource;
+    private final Metrics metrics;
     private final Map<Long, RunState> active = new ConcurrentHashMap<>();
 
-    public IngestionRuns(DataSource dataSource) {
+    public IngestionRuns(DataSource dataSource, Metrics metrics) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
     }
 
     /** Runs left RUNNING by a process that died cannot finish: say so instead of showing them running forever. */
@@ -96,6 +99,7 @@ public class IngestionRuns {
 
     public void pageFetched(long runId, int received, int rejected, Instant reachedBar) throws SQLException {
         RunState run = active.get(runId);
+        metrics.barsRejected(run.job.ticker(), run.job.timeframe().code(), rejected);
         synchronized (run) {
             run.received += received;
             run.rejected += rejected;
@@ -115,6 +119,7 @@ public class IngestionRuns {
             if (run == null) {
                 continue;
             }
+            metrics.barsWritten(run.job.ticker(), run.job.timeframe().code(), count.inserted(), count.updated());
             synchronized (run) {
                 run.inserted += count.inserted();
                 run.updated += count.updated();
@@ -168,11 +173,15 @@ public class IngestionRuns {
         return runId == null ? Optional.empty() : Optional.ofNullable(active.get(runId));
     }
 
+    /**
+     * Writes the run's counters through. A closed run is never written again: a batch writer that
+     * woke {@link #close} may persist its (older) RUNNING figures after close wrote the final ones.
+     */
     private void persist(RunState run, String status, String error, boolean finished) throws SQLException {
         String sql = """
                 update ingestion_run set status = ?, received = ?, inserted = ?, updated = ?, rejected = ?,
                        api_calls = ?, retries = ?, error = ?, finished_at = case when ? then now() end
-                where id = ?""";
+                where id = ? and finished_at is null""";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             synchronized (run) {

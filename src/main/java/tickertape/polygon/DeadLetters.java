@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.api.ApiProblem;
+import tickertape.metrics.Metrics;
 import tickertape.store.Columns;
 
 /**
@@ -30,9 +31,11 @@ public class DeadLetters {
     private static final Pattern API_KEY_PARAMETER = Pattern.compile("(?i)([?&])apiKey=[^&]*&?");
 
     private final DataSource dataSource;
+    private final Metrics metrics;
 
-    public DeadLetters(DataSource dataSource) {
+    public DeadLetters(DataSource dataSource, Metrics metrics) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
     }
 
     /** Called by the dead-letter channel with the exchange that exhausted its attempts. */
@@ -40,9 +43,10 @@ public class DeadLetters {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         int status = cause instanceof PolygonFailure failure ? failure.httpStatus() : 0;
         String error = cause == null ? "unknown" : describe(cause);
-        int attempts = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class) + 1;
+        int attempts = exchange.getProperty(PolygonMeter.ATTEMPTS_PROPERTY, 1, Integer.class);
         String request = "GET " + withoutKey(exchange.getProperty(PolygonCall.URL_PROPERTY, String.class));
         long id = insert(exchange, request, status, error, attempts);
+        metrics.deadLetterParked();
         exchange.getMessage().getHeaders().clear(); // the request's headers carry the key
         exchange.setProperty(FAILED_PROPERTY, true);
         exchange.setProperty(FAILURE_PROPERTY, cause);

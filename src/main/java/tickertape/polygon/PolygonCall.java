@@ -32,8 +32,9 @@ public class PolygonCall {
 
     public void prepare(Exchange exchange) {
         var message = exchange.getMessage();
-        // Headers from earlier steps (or an earlier attempt) must not reach Polygon as HTTP headers.
-        message.getHeaders().clear();
+        // Headers from earlier steps (or an earlier attempt) must not reach Polygon as HTTP headers;
+        // the error handler's attempt count must stay, or every retry would count as the first.
+        clearHeaders(exchange);
         message.setBody(null);
         message.setHeader(Exchange.HTTP_METHOD, "GET");
         message.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL_PROPERTY, String.class));
@@ -45,7 +46,7 @@ public class PolygonCall {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         Optional<Long> retryAfter = retryAfterMillis(exchange);
         // The request's headers (the key among them) and Polygon's must not travel on with the exchange.
-        exchange.getMessage().getHeaders().clear();
+        clearHeaders(exchange);
         InputStream body = exchange.getMessage().getBody(InputStream.class);
         if (status == 200) {
             return parsePage(body);
@@ -62,6 +63,12 @@ public class PolygonCall {
             throw new PolygonFailure.Retryable(status, message);
         }
         throw new PolygonFailure.Rejected(status, message);
+    }
+
+    /** Removes every header but the error handler's count of attempts. */
+    private static void clearHeaders(Exchange exchange) {
+        exchange.getMessage().removeHeaders("*", Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER,
+                Exchange.REDELIVERED);
     }
 
     private AggregatesPage parsePage(InputStream body) throws IOException {

@@ -1,0 +1,49 @@
+package tickertape.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import tickertape.market.Timeframe;
+
+/**
+ * The writer as configured for production: pages of every run batched together, a batch closed on its
+ * row count or its timeout (on the aggregator's own thread), and each run closed once its pages are written.
+ */
+class BatchedWritesTest extends IngestionTestSupport {
+    private static final LocalDate MONDAY = LocalDate.of(2024, 3, 4);
+
+    @Override
+    protected Properties moreProperties() {
+        Properties properties = new Properties();
+        properties.put("ingest.batch-rows", "50000");
+        properties.put("ingest.batch-timeout-millis", "500");
+        return properties;
+    }
+
+    @Test
+    void everyRunIsClosedInTheRunLogWhenItsLastBatchIsWrittenByTheTimeout() throws Exception {
+        List<Long> runIds = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String symbol = "BAT" + i;
+            addTicker(symbol);
+            runIds.add(startWindow(symbol, Timeframe.M1, midnight(MONDAY.plusDays(i % 3)),
+                    midnight(MONDAY.plusDays(i % 3 + 1)).minusMillis(1)));
+        }
+        for (long runId : runIds) {
+            await(RUN_TIMEOUT, "run " + runId + " to leave the running runs",
+                    () -> runs().activeRunFor(run(runId).ticker(), "1m").isEmpty());
+        }
+        Thread.sleep(1000); // nothing is still to come: the runs were closed; let a stray late write land
+        for (long runId : runIds) {
+            Run run = run(runId);
+            assertThat(run.status()).as("the log of a run that has ended: %s", run).isEqualTo("SUCCEEDED");
+            assertThat(run.finishedAt()).as(run.toString()).isNotNull();
+            assertThat(run.inserted()).as(run.toString()).isEqualTo(run.received()).isPositive();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package tickertape.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tickertape.market.Timeframe;
+import tickertape.polygon.FakePolygon;
+import tickertape.polygon.FakePolygon.Fault;
+import tickertape.polygon.FakePolygon.RecordedRequest;
+import tickertape.sandbox.Aggregate;
+
+/** What a page may hold, through the real routes: pagination, empty windows, odd but valid content. */
+class PagesTest extends IngestionTestSupport {
+    private static final LocalDate MONDAY = LocalDate.of(2024, 3, 4);
+    private static final LocalDate FRIDAY = LocalDate.of(2024, 3, 8);
+
+    @Test
+    void aWindowOfSeveralPagesIsStoredWholeOnceFollowingNextUrlWithTheKeyOnlyAsBearer() throws Exception {
+        addTicker("PAGE");
+        int since = fake.requestCount();
+        Instant from = midnight(MONDAY);
+        Instant to = midnight(FRIDAY.plusDays(1)).minusMillis(1);
+
+        Run run = ingest("PAGE", Timeframe.M1, from, to);
+
+        List<Aggregate> expected = sourceMinutes("PAGE", MONDAY, FRIDAY);
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertStoredExactly("PAGE", Timeframe.M1, from, to.plusMillis(1), expected);
+        assertThat(run.received()).isEqualTo(expected.size());
+        assertThat(run.inserted()).isEqualTo(expected.size());
+        assertThat(run.updated()).isZero();
+        assertThat(run.retries()).isZero();
+
+        List<RecordedRequest> requests = requestsFor("PAGE", since);
+        int pages = (expected.size() + PAGE_LIMIT - 1) / PAGE_LIMIT;
+        assertThat(requests).as("one request per page").hasSizeGreaterThanOrEqualTo(pages).hasSize(run.apiCalls());
+        assertThat(requests).allSatisfy(request -> {
+            assertThat(request.servedAs()).isEqualTo(FakePolygon.PAGE);
+            assertThat(request.header("Authorization")).hasValue("Bearer " + fake.expectedKey());
+            assertThat(request.pathAndQuery()).doesNotContainIgnoringCase("apikey").doesNotContain(fake.expectedKey());
+        });
+        assertThat(requests.get(0).pathAndQuery()).doesNotContain("cursor=");
+        // every later page is the next_url of the one before: the same path, with the fake's cursor
+        String firstPath = requests.get(0).pathAndQuery().replaceFirst("\\?.*", "");
+        assertThat(requests.subList(1, requests.size())).allSatisfy(request -> {
+            assertThat(request.pathAndQuery()).startsWith(firstPath).contains("cursor=");
+        });
+        assertThat(requests.stream().map(RecordedRequest::pathAndQuery).distinct()).hasSameSizeAs(requests);
+    }
+
+    @Test
+    void anEmptyWindowSucceedsWithNoBars() throws Exception {
+        addTicker("EMPT");
+        int since = fake.requestCount();
+        // a weekend: the source's answer has no results key at all
+        Instant from = midnight(LocalDate.of(2024, 3, 9));
+        Instant to = midnight(LocalDate.of(2024, 3, 11)).minusMillis(1);
+
+        Run run = ingest("EMPT", Timeframe.M1, from, to);
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.received()).isZero();
+        assertThat(run.inserted()).isZero();
+        assertThat(barCount("EMPT", "1m")).isZero();
+        assertThat(requestsFor("EMPT", since)).hasSize(1);
+    }
+
+    @Test
+    void anEmptyPageInsteadOfBarsSucceedsWithNoBars() throws Exception {
+        addTicker("EMPU");
+        fake.failMatching("/ticker/EMPU/", 1, Fault.EMPTY_WINDOW);
+
+        Run run = ingest("EMPU", Timeframe.M1, midnight(MONDAY), midnight(MONDAY.plusDays(1)).minusMillis(1));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.received()).isZero();
+        assertThat(barCount("EMPU", "1m")).isZero();
+    }
+
+    @Test
+    void delayedStatusIsAccepted() throws Exception {
+        addTicker("DELA");
+        fake.failMatching("/ticker/DELA/", Integer.MAX_VALUE, Fault.DELAYED_STATUS);
+        try {
+            Instant from = midnight(MONDAY);
+            Instant to = midnight(MONDAY.plusDays(2)).minusMillis(1);
+
+            Run run = ingest("DELA", Timeframe.M1, from, to);
+
+            assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+            assertStoredExactly("DELA", Timeframe.M1, from, to, sourceMinutes("DELA", MONDAY, MONDAY.plusDays(1)));
+        } finally {
+            fake.clearFaults();
+        }
+    }
+
+    @Test
+    void fractionalVolumeIsKeptAndMissingVwapAndTradesAreStoredAsNull() throws Exception {
+        addTicker("FRAC");
+        fake.failMatching("/ticker/FRAC/", Integer.MAX_VALUE, Fault.FRACTIONAL_VOLUME_AND_MISSING_VW_N);
+        try {
+            Instant from = midnight(MONDAY);
+            Instant to = midnight(MONDAY.plusDays(1)).minusMillis(1);
+
+            Run run = ingest("FRAC", Timeframe.M1, from, to);
+
+            assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+            List<Aggregate> source = sourceMinutes("FRAC", MONDAY, MONDAY);
+            Map<Long, StoredBar> stored = storedBars("FRAC", Timeframe.M1, from, to);
+            assertThat(stored).hasSameSizeAs(source);
+            // one page (a day fits), so the fake's indexes are the day's bar indexes
+            for (int i = 0; i < source.size(); i++) {
+                Aggregate bar = source.get(i);
+                StoredBar row = stored.get(bar.startMillis());
+                double wholeOrNot = bar.volume() == Math.rint(bar.volume()) ? bar.volume() + 0.25 : bar.volume();
+                assertThat(row.volume()).as("volume of bar %d", i).isEqualTo(wholeOrNot);
+                assertThat(row.volume() % 1).isNotZero();
+                assertThat(row.vwap()).as("vwap of bar %d", i).isEqualTo(i % 2 == 0 ? null : bar.vwap());
+                assertThat(row.trades()).as("trades of bar %d", i).isEqualTo(i % 3 == 0 ? null : bar.trades());
+                assertThat(List.of(row.open(), row.high(), row.low(), row.close()))
+                        .containsExactly(bar.open(), bar.high(), bar.low(), bar.close());
+            }
+        } finally {
+            fake.clearFaults();
+        }
+    }
+
+    @Test
+    void duplicatedAndShuffledResultsAreStoredOnceAndCountedRight() throws Exception {
+        addTicker("DUPS");
+        fake.failMatching("/ticker/DUPS/", Integer.MAX_VALUE, Fault.DUPLICATED_AND_SHUFFLED);
+        try {
+            Instant from = midnight(MONDAY);
+            Instant to = midnight(FRIDAY.plusDays(1)).minusMillis(1);
+
+            Run run = ingest("DUPS", Timeframe.M1, from, to);
+
+            List<Aggregate> source = sourceMinutes("DUPS", MONDAY, FRIDAY);
+            assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+            assertStoredExactly("DUPS", Timeframe.M1, from, to, source);
+            assertThat(run.inserted()).isEqualTo(source.size());
+            assertThat(run.updated()).isZero();
+            assertThat(run.received()).as("received counts what the pages held, duplicates included")
+                    .isGreaterThan(source.size());
+        } finally {
+            fake.clearFaults();
+        }
+    }
+
+    @Test
+    void reIngestingAWindowChangesNoCounts() throws Exception {
+        addTicker("AGIN");
+        Instant from = midnight(MONDAY);
+        Instant to = midnight(MONDAY.plusDays(3)).minusMillis(1);
+        Run first = ingest("AGIN", Timeframe.M1, from, to);
+        assertThat(first.status()).isEqualTo("SUCCEEDED");
+        List<Long> counts = new ArrayList<>();
+        for (String timeframe : List.of("1m", "5m", "15m", "1h", "4h")) {
+            counts.add(barCount("AGIN", timeframe));
+        }
+
+        Run second = ingest("AGIN", Timeframe.M1, from, to);
+
+        assertThat(second.status()).as(second.toString()).isEqualTo("SUCCEEDED");
+        assertThat(second.received()).isEqualTo(first.received());
+        assertThat(second.inserted()).isZero();
+        assertThat(second.updated()).isZero();
+        List<Long> after = new ArrayList<>();
+        for (String timeframe : List.of("1m", "5m", "15m", "1h", "4h")) {
+            after.add(barCount("AGIN", timeframe));
+        }
+        assertThat(after).isEqualTo(counts);
+        assertThat(queryLong("select count(*) from market_bar where ticker = 'AGIN' and updated_at > "
+                + "(select started_at from ingestion_run where id = " + second.id() + ")"))
+                .as("no bar re-written by the second run").isZero();
+    }
+}
