@@ -32,15 +32,31 @@ public class ApiGuard implements Processor {
     private final RestVerbs verbs;
     private final ApiKeys keys;
     private final RateLimits rateLimits;
+    private final ApiErrors errors;
 
-    public ApiGuard(RestVerbs verbs, ApiKeys keys, RateLimits rateLimits) {
+    public ApiGuard(RestVerbs verbs, ApiKeys keys, RateLimits rateLimits, ApiErrors errors) {
         this.verbs = verbs;
         this.keys = keys;
         this.rateLimits = rateLimits;
+        this.errors = errors;
     }
 
+    /**
+     * Admits the request, or answers its refusal and stops the route. The refusal is answered here
+     * because an exception thrown by an interceptFrom step does not reach the route configuration's
+     * onException: it would end as a bare 500.
+     */
     @Override
-    public void process(Exchange exchange) throws SQLException {
+    public void process(Exchange exchange) throws Exception {
+        try {
+            admit(exchange);
+        } catch (Exception refusal) {
+            errors.answer(exchange, refusal);
+            exchange.setRouteStop(true);
+        }
+    }
+
+    private void admit(Exchange exchange) throws SQLException {
         Message message = exchange.getMessage();
         VerbPolicy verb = verbs.policyOf(exchange);
         String presented = takeKey(message);

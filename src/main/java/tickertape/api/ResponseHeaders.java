@@ -1,16 +1,24 @@
 package tickertape.api;
 
+import java.util.Locale;
+import java.util.Set;
+import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 
 /**
- * Which message headers reach an HTTP response: platform-http's own filter, except that
- * {@code Cache-Control} passes, because closed market-data ranges and the status page set it on
- * purpose (Camel drops it by default, as a hop header it should not copy from a request).
+ * Which message headers become HTTP response headers: only those the API sets on purpose. Camel
+ * turns a request's query parameters and headers into message headers, and platform-http would
+ * otherwise send them all back (a {@code ?ticker=SPY} came back as a {@code ticker: SPY} header).
+ * Content-Type and Content-Length are written by platform-http itself. The request direction keeps
+ * platform-http's own filter.
  */
 public final class ResponseHeaders extends HttpHeaderFilterStrategy {
+    private static final Set<String> SENT = Set.of(
+            "cache-control", "etag", "link", "location", "allow", "retry-after", "ratelimit", "ratelimit-policy",
+            "www-authenticate", "content-security-policy", "content-disposition", "vary");
+
     @Override
-    protected void initialize() {
-        super.initialize();
-        getOutFilter().remove("cache-control");
+    public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
+        return !SENT.contains(headerName.toLowerCase(Locale.ROOT));
     }
 }
