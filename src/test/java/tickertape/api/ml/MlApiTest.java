@@ -99,7 +99,7 @@ class MlApiTest extends ApiTestSupport {
     @Test
     void aModelVersionIsCreatedOnceThenOnlyItsMetricsAndStatusChange() throws Exception {
         String model = """
-                {"name":"gbm","version":"1","kind":"lightgbm","params":{"leaves":31,"rate":0.05},"metrics":{"auc":0.61}}""";
+                {"name":"gbm","version":"1","kind":"lightgbm","params":{"leaves":31,"rate":0.05,"rows":1e6},"metrics":{"auc":0.61}}""";
 
         Reply created = post(Role.ML, "/api/models", model);
         Reply same = post(Role.ML, "/api/models", model);
@@ -129,7 +129,7 @@ class MlApiTest extends ApiTestSupport {
         assertThat(rows(listed, "version", "status")).containsExactly("2 training", "1 active");
         assertThat(rows(get(Role.ML, "/api/models?name=gbm&status=active").json(), "version")).containsExactly("1");
         assertProblem(get(Role.ML, "/api/models?status=live"), 400, "status");
-        assertProblem(post(Role.ML, "/api/models", model.replace("{\"leaves\":31,\"rate\":0.05}", "[31]")), 400, "params");
+        assertProblem(post(Role.ML, "/api/models", model.replace("{\"leaves\":31,\"rate\":0.05,\"rows\":1e6}", "[31]")), 400, "params");
         assertProblem(post(Role.ML, "/api/models", model.replace("\"kind\":\"lightgbm\",", "")), 400, "kind");
         assertProblem(post(Role.ML, "/api/models", "{\"name\":\"gbm\","), 400, "body");
     }
@@ -175,6 +175,8 @@ class MlApiTest extends ApiTestSupport {
         assertProblem(post(Role.ML, "/api/predictions", "[" + row.replace("\"horizon\":1", "\"horizon\":\"one\"") + "]"),
                 400, "[0].horizon");
         assertProblem(post(Role.ML, "/api/predictions", "[" + row.replace("\"horizon\":1", "\"horizon\":0") + "]"),
+                400, "[0].horizon");
+        assertProblem(post(Role.ML, "/api/predictions", "[" + row.replace("\"horizon\":1", "\"horizon\":1.5") + "]"),
                 400, "[0].horizon");
         assertProblem(post(Role.ML, "/api/predictions", "[" + row.replace("\"predictedDirection\":1", "\"predictedDirection\":2") + "]"),
                 400, "[0].predictedDirection");
