@@ -256,7 +256,7 @@ class MlApiTest extends ApiTestSupport {
     }
 
     @Test
-    void everyMlVerbNeedsAnMlKeyAndBodiesAreJson() {
+    void everyMlVerbNeedsAnMlKeyAndIsInTheOpenApiDocument() throws Exception {
         RestVerbs restVerbs = context.getRegistry().lookupByNameAndType("restVerbs", RestVerbs.class);
         List<RestVerbs.Verb> verbs = restVerbs.verbs().stream().filter(verb -> verb.path().matches("/api/(features|models|predictions).*")).toList();
 
@@ -270,6 +270,10 @@ class MlApiTest extends ApiTestSupport {
             assertThat(verb.consumes()).as(verb.id()).isEqualTo(verb.method().equals("POST") ? "application/json" : null);
             assertThat(policy.cost()).as(verb.id()).isEqualTo(verb.id().matches("api-(features-.*|predictions-(upsert|accuracy))") ? 10 : 1);
         }
+        JsonNode paths = get(Role.ML, "/api/openapi.json").json().path("paths");
+        assertThat(paths.path("/api/predictions/accuracy").path("get").path("parameters").toString())
+                .contains("model", "ticker", "window");
+        assertThat(paths.path("/api/features").path("post").path("security").toString()).contains("ml");
     }
 
     // ---------------------------------------------------------------- helpers

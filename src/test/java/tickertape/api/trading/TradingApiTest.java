@@ -196,7 +196,7 @@ class TradingApiTest extends ApiTestSupport {
     }
 
     @Test
-    void everyTradingVerbNeedsABotKey() {
+    void everyTradingVerbNeedsABotKeyAndIsInTheOpenApiDocument() throws Exception {
         RestVerbs restVerbs = context.getRegistry().lookupByNameAndType("restVerbs", RestVerbs.class);
         List<RestVerbs.Verb> verbs = restVerbs.verbs().stream().filter(verb -> verb.path().startsWith("/api/trading")).toList();
 
@@ -207,6 +207,9 @@ class TradingApiTest extends ApiTestSupport {
             assertThat(restVerbs.policy(verb.definition()).roles()).as(verb.id()).containsExactly(Role.BOT);
             assertThat(verb.consumes()).as(verb.id()).isEqualTo(verb.method().equals("POST") ? "application/json" : null);
         }
+        JsonNode paths = get(Role.BOT, "/api/openapi.json").json().path("paths");
+        assertThat(paths.path("/api/trading/trades").path("post").path("security").toString()).contains("bot");
+        assertThat(paths.path("/api/trading/signals").path("get").path("parameters").toString()).contains("ticker");
     }
 
     // ---------------------------------------------------------------- helpers
