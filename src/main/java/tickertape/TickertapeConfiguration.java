@@ -13,6 +13,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -21,7 +22,14 @@ import tickertape.api.ApiPlatform;
 import tickertape.api.RestVerbs;
 import tickertape.api.market.LatestBarCache;
 import tickertape.api.market.MarketBars;
+import tickertape.api.ml.BatchLimits;
+import tickertape.api.ml.Features;
+import tickertape.api.ml.Models;
+import tickertape.api.ml.Predictions;
 import tickertape.api.polygon.PolygonAggregates;
+import tickertape.api.trading.Portfolio;
+import tickertape.api.trading.Signals;
+import tickertape.api.trading.Trades;
 import tickertape.ingest.BarBatches;
 import tickertape.ingest.BarStore;
 import tickertape.ingest.Ingestion;
@@ -133,6 +141,18 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("marketBars", new MarketBars(database.dataSource(), jsonMapper(), latestBars,
                 MarketBars.Settings.from(context.getPropertiesComponent()), Clock.systemUTC()));
         registry.bind("polygonAggregates", new PolygonAggregates(database.dataSource()));
+        PropertiesComponent properties = context.getPropertiesComponent();
+        BatchLimits batchLimits = new BatchLimits(Integer.parseInt(setting(properties, "api.ml.max-batch-rows")));
+        registry.bind("features", new Features(database.dataSource(), jsonMapper(), batchLimits));
+        registry.bind("models", new Models(database.dataSource(), jsonMapper()));
+        registry.bind("predictions", new Predictions(database.dataSource(), jsonMapper(), batchLimits,
+                new Predictions.AccuracyWindow(Integer.parseInt(setting(properties, "api.ml.accuracy-default-window")),
+                        Integer.parseInt(setting(properties, "api.ml.accuracy-max-window")))));
+        registry.bind("signals", new Signals(database.dataSource(),
+                Double.parseDouble(setting(properties, "api.trading.signal-threshold"))));
+        String portfolio = setting(properties, "api.trading.portfolio");
+        registry.bind("portfolio", new Portfolio(database.dataSource(), latestBars, portfolio));
+        registry.bind("trades", new Trades(database.dataSource(), jsonMapper(), portfolio, Clock.systemUTC()));
 
         PolygonMode polygon = polygonMode(context);
         IngestionRuns runs = new IngestionRuns(database.dataSource(), metrics);
@@ -161,6 +181,12 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("statusReport", statusReport);
         registry.bind("statusPage", new StatusPage(statusReport, storeGauges, runs, deadLetters, database.dataSource(),
                 Clock.systemUTC()));
+    }
+
+    /** A setting of application.properties, trimmed; its absence is a start-up error naming it. */
+    private static String setting(PropertiesComponent properties, String name) {
+        return properties.resolveProperty(name).orElseThrow(
+                () -> new IllegalStateException(name + " is missing from application.properties")).trim();
     }
 
     /** The real Polygon when a key is configured; otherwise the built-in sandbox, said loudly. */

@@ -2,6 +2,7 @@ package tickertape.api.market;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -92,14 +93,15 @@ public final class ClientInput {
 
     /**
      * The JSON body as {@code type}. Malformed JSON is a 400 on {@code body}; a value of the wrong type
-     * or an unknown field is a 400 naming it as a path ({@code [3].value}, {@code qty}).
+     * (a fraction for a whole number too, rather than cutting it off) or an unknown field is a 400
+     * naming it as a path ({@code [3].value}, {@code qty}).
      */
     public static <T> T json(ObjectMapper mapper, String body, TypeReference<T> type) {
         if (body == null || body.isBlank()) {
             throw ApiProblem.invalidParameter("body", "a JSON body is required");
         }
         try {
-            return mapper.readValue(body, type);
+            return mapper.readerFor(type).without(DeserializationFeature.ACCEPT_FLOAT_AS_INT).readValue(body);
         } catch (UnrecognizedPropertyException e) {
             throw ApiProblem.invalidParameter(path(e), "unknown field");
         } catch (JsonMappingException e) {

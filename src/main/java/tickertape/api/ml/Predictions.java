@@ -64,7 +64,7 @@ public final class Predictions {
                                     where m.ticker = p.ticker and m.timeframe = p.timeframe and m.ts > p.ts
                                     order by m.ts offset p.horizon - 1 limit 1) later
                 where p.model_id = ? and p.ticker = ?
-                order by p.ts desc
+                order by p.ts desc, p.id desc
                 limit ?),
             scored as (
                 select realised,

@@ -271,10 +271,9 @@ public final class Trades {
     }
 
     private static Trade trade(ResultSet row) throws SQLException {
-        long predictionId = row.getLong("prediction_id");
         return new Trade(row.getLong("id"), row.getString("client_order_id"), row.getString("ticker"),
                 row.getString("side"), row.getBigDecimal("qty"), row.getBigDecimal("price"), row.getBigDecimal("fee"),
-                Columns.instant(row, "executed_at"), row.wasNull() ? null : predictionId,
+                Columns.instant(row, "executed_at"), row.getObject("prediction_id", Long.class),
                 Columns.instant(row, "created_at"));
     }
 
