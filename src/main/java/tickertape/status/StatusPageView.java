@@ -153,7 +153,8 @@ final class StatusPageView {
                 : data.gauges().sessionTime().between(SessionTime.barEnd(timeframe, last), data.now());
         Double progress = backfillProgress(ticker, timeframe, span);
         SeriesHealth health = SeriesHealth.of(timeframe, lag, progress);
-        html.append("<td class=\"cell ").append(health.cssClass).append("\"><span class=\"badge ")
+        html.append("<td class=\"cell ").append(health.cssClass).append("\" data-timeframe=\"").append(timeframe.code())
+                .append("\" data-bars=\"").append(stored == null ? 0L : (Long) stored.get("bars")).append("\"><span class=\"badge ")
                 .append(health.cssClass).append("\">").append(glyph(health.cssClass)).append(" ").append(health.label);
         if (health == SeriesHealth.BACKFILLING) {
             html.append(" ").append(percent(progress));
