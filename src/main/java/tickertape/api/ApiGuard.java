@@ -28,6 +28,8 @@ public class ApiGuard implements Processor {
     static final String API_KEY_PARAMETER = "apiKey";
     private static final String CHALLENGE = "Bearer realm=\"tickertape\"";
     private static final Pattern API_KEY_IN_QUERY = Pattern.compile("(?i)(^|&)apikey=[^&]*");
+    /** Exchange property naming the rate limit (policy) that refused the request; counted by ApiLatency. */
+    public static final String RATE_LIMITED = "tickertapeRateLimited";
 
     private final RestVerbs verbs;
     private final ApiKeys keys;
@@ -68,6 +70,7 @@ public class ApiGuard implements Processor {
         RateLimits.Decision decision = rateLimits.consume(client, verb.cost());
         RateLimitHeaders.write(message, decision);
         if (!decision.admitted()) {
+            exchange.setProperty(RATE_LIMITED, client.policy());
             throw new ApiProblem(429, "rate-limited", "Too many requests", "This " + client.policy()
                     + " client may make " + client.limit() + " requests (tokens) per " + decision.window().toSeconds()
                     + " s; retry after " + decision.retryAfterSeconds() + " s.", null);

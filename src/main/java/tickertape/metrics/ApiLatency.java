@@ -6,11 +6,13 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.http.HttpUtil;
+import tickertape.api.ApiGuard;
 import tickertape.api.RestVerbs;
 
 /**
  * Times every request the REST API answers, by REST verb id and HTTP status, into
- * {@code tickertape_api_requests_seconds}. An event notifier rather than a step in each route, so a
+ * {@code tickertape_api_requests_seconds}, and each refusal by a rate limit into
+ * {@code tickertape_api_rate_limited_total}. An event notifier rather than a step in each route, so a
  * verb added later is measured without anyone remembering to.
  */
 public class ApiLatency extends EventNotifierSupport {
@@ -45,5 +47,9 @@ public class ApiLatency extends EventNotifierSupport {
         int status = HttpUtil.determineResponseCode(exchange, exchange.getMessage().getBody());
         long nanos = exchange.getClock().elapsed() * 1_000_000;
         metrics.apiRequest(verbs.policyOf(exchange).verbId(), status, nanos);
+        String limit = exchange.getProperty(ApiGuard.RATE_LIMITED, String.class);
+        if (limit != null) {
+            metrics.apiRateLimited(limit);
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -23,6 +24,11 @@ import org.apache.camel.spi.Registry;
 public class Metrics {
     /** Exchange property holding when the request began waiting for the Polygon budget (System.nanoTime). */
     static final String BUDGET_WAIT_STARTED = "tickertapeBudgetWaitStarted";
+
+    /** Polygon statuses the alert rules count (key refused, rate limited), exposed at 0 from the start. */
+    private static final int[] PRE_REGISTERED_POLYGON_STATUSES = {200, 401, 403, 429};
+    /** The rate limits a request can run out of: a role's default, a key's own, or an address's (no valid key). */
+    private static final List<String> RATE_LIMITS = List.of("bot", "ml", "ops", "key", "anonymous");
 
     private final MeterRegistry registry;
     private final Counter polygonRetries;
@@ -43,6 +49,14 @@ public class Metrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(30))
                 .register(registry);
+        // Series alerts and panels read from the start: a counter that first appears at 1 has no
+        // increase() until its next change, so the key refusal (which stops ingestion) would never fire.
+        for (int status : PRE_REGISTERED_POLYGON_STATUSES) {
+            polygonRequests(status);
+        }
+        for (String limit : RATE_LIMITS) {
+            rateLimited(limit);
+        }
     }
 
     /**
@@ -91,11 +105,15 @@ public class Metrics {
 
     /** One HTTP exchange with Polygon ended: its status, or 0 when no response arrived (timeout, reset). */
     public void polygonResponded(int httpStatus) {
-        Counter.builder("tickertape.polygon.requests")
-                .description("Requests sent to Polygon by HTTP status (0: no response); retries included")
+        polygonRequests(httpStatus).increment();
+    }
+
+    /** By status: 429 (Polygon's rate limit) is {@code status="429"}, 401/403 a refused key. */
+    private Counter polygonRequests(int httpStatus) {
+        return Counter.builder("tickertape.polygon.requests")
+                .description("Requests sent to Polygon by HTTP status (0: no response; 429: rate limited); retries included")
                 .tag("status", String.valueOf(httpStatus))
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     public void polygonRetried() {
@@ -137,14 +155,17 @@ public class Metrics {
 
     /**
      * A request refused with 429 by the API's rate limits. {@code limit} names the bucket that ran out
-     * (e.g. the endpoint class, or "ip" for unauthenticated traffic): a small fixed set, never a key or
-     * an address.
+     * (a role's default, "key" for a key's own limit, "anonymous" for requests without a valid key):
+     * a small fixed set, never a key or an address.
      */
     public void apiRateLimited(String limit) {
-        Counter.builder("tickertape.api.rate.limited")
+        rateLimited(limit).increment();
+    }
+
+    private Counter rateLimited(String limit) {
+        return Counter.builder("tickertape.api.rate.limited")
                 .description("API requests refused with 429 by a rate limit")
                 .tag("limit", limit)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 }

@@ -22,7 +22,7 @@ final class StatusPageView {
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MINUTE_OF_YEAR = DateTimeFormatter.ofPattern("MM-dd HH:mm'Z'", Locale.ROOT)
+    private static final DateTimeFormatter MINUTE_OF_YEAR = DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     /** What the page shows, as read for this request. */
@@ -95,6 +95,7 @@ final class StatusPageView {
         return switch (health) {
             case "ok" -> "<span aria-hidden=\"true\">●</span>";
             case "warn" -> "<span aria-hidden=\"true\">▲</span>";
+            case "info" -> "<span aria-hidden=\"true\">◆</span>";
             default -> "<span aria-hidden=\"true\">■</span>";
         };
     }
@@ -105,11 +106,13 @@ final class StatusPageView {
     private void matrix() {
         List<String> tickers = (List<String>) data.report().get("tickers");
         html.append("<section><h2>Series</h2><div class=\"legend\">")
-                .append(legendItem(SeriesHealth.OK, "newest bar within 30 min of market time, backfill complete"))
-                .append(legendItem(SeriesHealth.BEHIND, "more than 30 min behind (1d: 17 h)"))
-                .append(legendItem(SeriesHealth.BACKFILLING, "history still being fetched"))
-                .append(legendItem(SeriesHealth.STALE, "more than 1 h behind (1d: 18 h): alerts"))
+                .append(legendItem(SeriesHealth.OK, "≤ 30 min behind, history complete"))
+                .append(legendItem(SeriesHealth.BEHIND, "> 30 min (1d: 17 h)"))
+                .append(legendItem(SeriesHealth.BACKFILLING, "history being fetched"))
+                .append(legendItem(SeriesHealth.STALE, "> 1 h (1d: 18 h): alerts"))
                 .append(legendItem(SeriesHealth.EMPTY, "nothing stored"))
+                .append("<span class=\"muted\">behind = market time (04:00–20:00 ET, trading days) since the newest bar;")
+                .append(" times UTC</span>")
                 .append("</div><table class=\"matrix\"><thead><tr><th scope=\"col\">Ticker · last 100 1h closes</th>");
         for (Timeframe timeframe : Timeframe.values()) {
             html.append("<th scope=\"col\">").append(timeframe.code()).append("</th>");
@@ -137,11 +140,16 @@ final class StatusPageView {
 
     private void tickerCell(String ticker) {
         List<Double> closes = data.closes().getOrDefault(ticker, List.of());
-        html.append("<th scope=\"row\"><div class=\"sym\">").append(Html.escape(ticker)).append("</div>");
+        html.append("<th scope=\"row\"><div class=\"tick-head\"><span class=\"sym\">").append(Html.escape(ticker)).append("</span>");
         if (!closes.isEmpty()) {
-            html.append("<div class=\"last\">").append(String.format(Locale.ROOT, "%,.2f", closes.get(closes.size() - 1)))
-                    .append("</div>");
+            double first = closes.get(0);
+            double last = closes.get(closes.size() - 1);
+            double change = first == 0 ? 0 : (last - first) / first * 100;
+            html.append("<span class=\"last\">").append(String.format(Locale.ROOT, "%,.2f", last))
+                    .append(" <span class=\"chg ").append(change >= 0 ? "up" : "down").append("\">")
+                    .append(String.format(Locale.ROOT, "%+.1f%%", change)).append("</span></span>");
         }
+        html.append("</div>");
         html.append(Sparkline.svg(ticker + ": last " + closes.size() + " 1h closes", closes)).append("</th>");
     }
 
@@ -153,7 +161,13 @@ final class StatusPageView {
                 : data.gauges().sessionTime().between(SessionTime.barEnd(timeframe, last), data.now());
         Double progress = backfillProgress(ticker, timeframe, span);
         SeriesHealth health = SeriesHealth.of(timeframe, lag, progress);
-        html.append("<td class=\"cell ").append(health.cssClass).append("\"><span class=\"badge ")
+        if (health == SeriesHealth.EMPTY && beingFetched(ticker, timeframe)) {
+            // Nothing stored yet, but its first run is under way: that is a backfill, not a failure.
+            health = SeriesHealth.BACKFILLING;
+            progress = 0.0;
+        }
+        html.append("<td class=\"cell ").append(health.cssClass).append("\" data-timeframe=\"").append(timeframe.code())
+                .append("\" data-bars=\"").append(stored == null ? 0L : (Long) stored.get("bars")).append("\"><span class=\"badge ")
                 .append(health.cssClass).append("\">").append(glyph(health.cssClass)).append(" ").append(health.label);
         if (health == SeriesHealth.BACKFILLING) {
             html.append(" ").append(percent(progress));
@@ -161,14 +175,30 @@ final class StatusPageView {
         html.append("</span>");
         if (stored != null) {
             Instant first = (Instant) stored.get("firstBar");
-            html.append("<div class=\"count\">").append(String.format(Locale.ROOT, "%,d", (Long) stored.get("bars")))
-                    .append(" <small>bars</small></div>")
+            html.append("<span class=\"count\">").append(String.format(Locale.ROOT, "%,d", (Long) stored.get("bars")))
+                    .append("<small> bars</small></span>")
                     .append("<div class=\"range\" title=\"first and last bar (UTC)\">")
-                    .append(Html.escape(DAY.format(first))).append(" → ").append(Html.escape(shortMinute(first, last)))
-                    .append("</div><div class=\"fresh\" title=\"market time behind: ").append(Html.escape(human(lag)))
-                    .append("\">newest ").append(Html.escape(human(Duration.between(last, data.now())))).append(" ago</div>");
+                    .append(Html.escape(DAY.format(first))).append(" → ")
+                    .append(Html.escape(shortLast(timeframe, first, last)))
+                    .append("</div><div class=\"fresh\" title=\"newest bar started ")
+                    .append(Html.escape(MINUTE.format(last))).append("\">").append(Html.escape(human(Duration.between(last, data.now()))))
+                    .append(" ago · <span class=\"lag\">behind ").append(Html.escape(human(lag))).append("</span></div>");
         }
         html.append("</td>");
+    }
+
+    /** A run RUNNING for the series, or for the 1m series a rolled-up timeframe comes from. */
+    @SuppressWarnings("unchecked")
+    private boolean beingFetched(String ticker, Timeframe timeframe) {
+        String fetched = timeframe.isDerivedFromMinutes() ? Timeframe.M1.code() : timeframe.code();
+        for (Map<String, Object> run : (List<Map<String, Object>>) data.runs().get("running")) {
+            Object runTicker = run.get("ticker");
+            Object runTimeframe = run.get("timeframe");
+            if ((runTicker == null || ticker.equals(runTicker)) && (runTimeframe == null || fetched.equals(runTimeframe))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Rolled-up timeframes have no backfill of their own: they follow the 1m series they come from. */
@@ -194,25 +224,25 @@ final class StatusPageView {
     @SuppressWarnings("unchecked")
     private void runningRuns() {
         List<Map<String, Object>> running = (List<Map<String, Object>>) data.runs().get("running");
-        html.append("<section><h2>Running <span class=\"count-pill\">").append(running.size()).append("</span></h2>");
         if (running.isEmpty()) {
-            html.append("<p class=\"muted\">No run under way.</p></section>");
+            html.append("<section class=\"empty\"><h2>Running <span class=\"count-pill\">0</span></h2>")
+                    .append("<p class=\"muted\">No run under way.</p></section>");
             return;
         }
+        html.append("<section><h2>Running <span class=\"count-pill info\">").append(running.size()).append("</span></h2>");
         html.append("<table><thead><tr><th>Run</th><th>Trigger</th><th>Series</th><th>Window</th><th class=\"wide\">Progress</th>")
                 .append("<th>Bars in</th><th>Calls · retries</th><th>ETA</th></tr></thead><tbody>");
         for (Map<String, Object> run : running) {
             double progress = run.get("progress") instanceof Number number ? number.doubleValue() : 0;
             Object eta = run.get("eta");
             html.append("<tr><td>").append(Html.escape(run.get("id"))).append("</td><td>").append(Html.escape(run.get("trigger")))
-                    .append("</td><td>").append(series(run)).append("</td><td>").append(window(run))
+                    .append("</td><td class=\"nowrap\">").append(series(run)).append("</td><td class=\"nowrap\">").append(window(run))
                     .append("</td><td><div class=\"bar\" role=\"progressbar\" aria-valuemin=\"0\" aria-valuemax=\"100\" aria-valuenow=\"")
                     .append(Math.round(progress * 100)).append("\"><span style=\"width:")
                     .append(String.format(Locale.ROOT, "%.1f", progress * 100)).append("%\"></span></div> ")
-                    .append(percent(progress)).append("</td><td>").append(Html.escape(run.get("received")))
+                    .append(percent(progress)).append("</td><td class=\"num\">").append(number(run.get("received")))
                     .append("</td><td>").append(Html.escape(run.get("apiCalls"))).append(" · ").append(Html.escape(run.get("retries")))
-                    .append("</td><td>").append(eta instanceof Instant at ? "in " + Html.escape(human(Duration.between(data.now(), at)))
-                            : "<span class=\"muted\">estimating</span>")
+                    .append("</td><td class=\"nowrap\">").append(eta(eta))
                     .append("</td></tr>");
         }
         html.append("</tbody></table></section>");
@@ -221,31 +251,32 @@ final class StatusPageView {
     @SuppressWarnings("unchecked")
     private void recentRuns() {
         List<Map<String, Object>> recent = (List<Map<String, Object>>) data.runs().get("recent");
-        html.append("<section><h2>Recent runs</h2>");
         if (recent.isEmpty()) {
-            html.append("<p class=\"muted\">No run yet.</p></section>");
+            html.append("<section class=\"empty\"><h2>Recent runs</h2><p class=\"muted\">No run yet.</p></section>");
             return;
         }
+        html.append("<section><h2>Recent runs</h2>");
         html.append("<table><thead><tr><th>Run</th><th>Trigger</th><th>Series</th><th>Status</th><th>Started</th>")
                 .append("<th>Took</th><th>Received</th><th>Inserted</th><th>Updated</th><th>Rejected</th>")
                 .append("<th>Calls · retries</th><th>Error</th></tr></thead><tbody>");
         for (Map<String, Object> run : recent) {
             String status = String.valueOf(run.get("status"));
             String health = switch (status) {
-                case "SUCCEEDED", "RUNNING" -> "ok";
+                case "SUCCEEDED" -> "ok";
+                case "RUNNING" -> "info";
                 case "PARTIAL" -> "warn";
                 default -> "bad";
             };
             Instant started = (Instant) run.get("startedAt");
             Instant finished = (Instant) run.get("finishedAt");
             html.append("<tr><td>").append(Html.escape(run.get("id"))).append("</td><td>").append(Html.escape(run.get("trigger")))
-                    .append("</td><td>").append(series(run)).append("</td><td><span class=\"badge ").append(health).append("\">")
-                    .append(glyph(health)).append(" ").append(Html.escape(status)).append("</span></td><td>")
+                    .append("</td><td class=\"nowrap\">").append(series(run)).append("</td><td><span class=\"badge ").append(health).append("\">")
+                    .append(glyph(health)).append(" ").append(Html.escape(status)).append("</span></td><td class=\"nowrap\">")
                     .append(Html.escape(started == null ? "" : MINUTE.format(started))).append("</td><td>")
                     .append(started == null ? "" : Html.escape(human(Duration.between(started, finished == null ? data.now() : finished))))
                     .append("</td>");
             for (String count : List.of("received", "inserted", "updated", "rejected")) {
-                html.append("<td class=\"num\">").append(Html.escape(run.get(count))).append("</td>");
+                html.append("<td class=\"num\">").append(number(run.get(count))).append("</td>");
             }
             html.append("<td>").append(Html.escape(run.get("apiCalls"))).append(" · ").append(Html.escape(run.get("retries")))
                     .append("</td><td class=\"error\">").append(Html.escape(run.get("error"))).append("</td></tr>");
@@ -258,8 +289,8 @@ final class StatusPageView {
     private void deadLetters() {
         List<Map<String, Object>> letters = data.deadLetters();
         long waiting = letters.stream().filter(letter -> letter.get("replayedAt") == null).count();
-        html.append("<section><h2>Dead letters <span class=\"count-pill").append(waiting > 0 ? " bad" : "").append("\">")
-                .append(waiting).append("</span></h2>");
+        html.append("<section").append(letters.isEmpty() ? " class=\"empty\"" : "").append("><h2>Dead letters <span class=\"count-pill")
+                .append(waiting > 0 ? " bad" : "").append("\">").append(waiting).append("</span></h2>");
         if (letters.isEmpty()) {
             html.append("<p class=\"muted\">None: every Polygon request got its answer.</p></section>");
             return;
@@ -269,8 +300,8 @@ final class StatusPageView {
                 .append("<th>Error</th><th>Replay</th></tr></thead><tbody>");
         for (Map<String, Object> letter : letters) {
             Instant created = (Instant) letter.get("createdAt");
-            html.append("<tr><td>").append(Html.escape(letter.get("id"))).append("</td><td>")
-                    .append(Html.escape(created == null ? "" : MINUTE.format(created))).append("</td><td>").append(series(letter))
+            html.append("<tr><td>").append(Html.escape(letter.get("id"))).append("</td><td class=\"nowrap\">")
+                    .append(Html.escape(created == null ? "" : MINUTE.format(created))).append("</td><td class=\"nowrap\">").append(series(letter))
                     .append("</td><td>").append(letter.get("httpStatus") == null ? "none" : Html.escape(letter.get("httpStatus")))
                     .append("</td><td>").append(Html.escape(letter.get("attempts"))).append("</td><td class=\"error\" title=\"")
                     .append(Html.escape(letter.get("request"))).append("\">").append(Html.escape(letter.get("error")))
@@ -291,6 +322,18 @@ final class StatusPageView {
 
     // ------------------------------------------------------------------ formatting
 
+    private static String number(Object value) {
+        return value instanceof Number n ? String.format(Locale.ROOT, "%,d", n.longValue()) : Html.escape(value);
+    }
+
+    private String eta(Object eta) {
+        if (!(eta instanceof Instant at)) {
+            return "<span class=\"muted\">estimating</span>";
+        }
+        Duration left = Duration.between(data.now(), at);
+        return left.toSeconds() < 5 ? "writing the last pages" : "in " + Html.escape(human(left));
+    }
+
     private static String series(Map<String, Object> row) {
         Object ticker = row.get("ticker");
         return ticker == null ? "<span class=\"muted\">several</span>"
@@ -304,9 +347,12 @@ final class StatusPageView {
                 ? Html.escape(DAY.format(start)) + " → " + Html.escape(DAY.format(end)) : "";
     }
 
-    /** The last bar without its year when the first bar has the same one: the cell stays one line. */
-    private static String shortMinute(Instant first, Instant last) {
+    /** The last bar without its year when the first bar has the same one (a day bar without its time): the cell stays one line. */
+    private static String shortLast(Timeframe timeframe, Instant first, Instant last) {
         boolean sameYear = DAY.format(first).regionMatches(0, DAY.format(last), 0, 4);
+        if (timeframe == Timeframe.D1) {
+            return sameYear ? DAY.format(last).substring(5) : DAY.format(last);
+        }
         return (sameYear ? MINUTE_OF_YEAR : MINUTE).format(last);
     }
 
@@ -334,7 +380,7 @@ final class StatusPageView {
 
     private static final String CSS = """
             :root{--bg:#0f1520;--panel:#172130;--line:#263447;--text:#e4ebf5;--muted:#8b9bb0;
-            --ok:#2fbf71;--ok-bg:#12301f;--warn:#f2b233;--warn-bg:#3a2c0d;--bad:#f0544f;--bad-bg:#3b1517}
+            --info:#6cb4ff;--info-bg:#13283f;--ok:#2fbf71;--ok-bg:#12301f;--warn:#f2b233;--warn-bg:#3a2c0d;--bad:#f0544f;--bad-bg:#3b1517}
             *{box-sizing:border-box}
             body{margin:0;background:var(--bg);color:var(--text);font:14px/1.45 system-ui,-apple-system,"Segoe UI",
             Roboto,"DejaVu Sans",sans-serif}
@@ -348,27 +394,31 @@ final class StatusPageView {
             .pill{border:1px solid var(--line);border-radius:999px;padding:3px 10px;font-size:13px}
             .pill.ok span{color:var(--ok)}.pill.warn span{color:var(--warn)}.pill.bad span{color:var(--bad)}
             .muted{color:var(--muted)}
-            .legend{display:flex;flex-wrap:wrap;gap:6px 18px;margin-bottom:10px;font-size:12px}.legend-item{white-space:nowrap}
+            .legend{display:flex;flex-wrap:wrap;gap:6px 16px;margin-bottom:10px;font-size:12px;align-items:baseline}.legend-item{white-space:nowrap}
             table{border-collapse:collapse;width:100%}
             th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
             thead th{color:var(--muted);font-weight:600;font-size:12px}
             td.num{text-align:right;font-variant-numeric:tabular-nums}
-            .matrix td.cell{border-left:3px solid transparent;min-width:150px}
+            .matrix td.cell{border-left:3px solid transparent;min-width:146px;padding:7px 8px}
             .matrix td.ok{border-left-color:var(--ok)}.matrix td.warn{border-left-color:var(--warn);background:#221d12}
             .matrix td.bad{border-left-color:var(--bad);background:#241416}
-            .matrix th[scope=row]{min-width:190px}
-            .sym{font-size:17px;font-weight:700}.last{float:right;margin-top:-22px;font-variant-numeric:tabular-nums}
+            .matrix th[scope=row]{min-width:180px;width:180px}
+            .tick-head{display:flex;justify-content:space-between;align-items:baseline;gap:8px}
+            .sym{font-size:17px;font-weight:700}.last{font-variant-numeric:tabular-nums;white-space:nowrap}
+            .chg{font-size:12px;font-weight:600}.chg.up{color:var(--ok)}.chg.down{color:var(--bad)}
             .badge{display:inline-block;border-radius:4px;padding:1px 7px;font-size:12px;font-weight:600;white-space:nowrap}
             .badge.ok{background:var(--ok-bg);color:var(--ok)}.badge.warn{background:var(--warn-bg);color:var(--warn)}
-            .badge.bad{background:var(--bad-bg);color:var(--bad)}
-            .count{font-size:16px;font-weight:600;margin-top:4px;font-variant-numeric:tabular-nums}
+            .badge.bad{background:var(--bad-bg);color:var(--bad)}.badge.info{background:var(--info-bg);color:var(--info)}
+            .count{float:right;font-size:16px;font-weight:600;line-height:1.2;font-variant-numeric:tabular-nums}
             .count small{font-size:11px;color:var(--muted);font-weight:400}
-            .range,.fresh{font-size:12px;color:var(--muted)}
+            .range,.fresh{font-size:11.5px;color:var(--muted);white-space:nowrap;margin-top:3px;font-variant-numeric:tabular-nums}
+            .range{color:#b4c1d3}.nowrap{white-space:nowrap}
             .spark{display:block;margin-top:4px}.spark.up polyline{stroke:var(--ok)}.spark.down polyline{stroke:var(--bad)}
             .bar{display:inline-block;width:160px;height:8px;background:var(--line);border-radius:4px;overflow:hidden;
             vertical-align:middle}.bar span{display:block;height:100%;background:var(--ok)}
             .count-pill{background:var(--line);border-radius:999px;padding:0 8px;color:var(--text)}
-            .count-pill.bad{background:var(--bad-bg);color:var(--bad)}
+            .count-pill.bad{background:var(--bad-bg);color:var(--bad)}.count-pill.info{background:var(--info-bg);color:var(--info)}
+            section.empty{display:flex;align-items:baseline;gap:14px;padding:10px 16px}section.empty h2,section.empty p{margin:0}
             .error{max-width:420px;color:#f3b2ae;font-size:12px;word-break:break-word}
             .banner{margin:0;padding:10px 14px;border-radius:8px}.banner.bad{background:var(--bad-bg);border:1px solid var(--bad)}
             code{font-size:12px;background:#0b1018;padding:2px 6px;border-radius:4px;word-break:break-all}

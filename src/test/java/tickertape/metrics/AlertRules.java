@@ -34,10 +34,17 @@ record AlertRules(List<Map<String, Object>> rules) {
     Set<String> metricNames() {
         Set<String> names = new TreeSet<>();
         for (Map<String, Object> rule : rules) {
-            Matcher metric = METRIC.matcher(NOT_METRICS.matcher(String.valueOf(rule.get("expr"))).replaceAll(" "));
-            while (metric.find()) {
-                names.add(metric.group());
-            }
+            names.addAll(metricNamesIn(String.valueOf(rule.get("expr"))));
+        }
+        return names;
+    }
+
+    /** The app's and its libraries' metric names a PromQL expression reads (the dashboard's too). */
+    static Set<String> metricNamesIn(String expr) {
+        Set<String> names = new TreeSet<>();
+        Matcher metric = METRIC.matcher(NOT_METRICS.matcher(expr).replaceAll(" "));
+        while (metric.find()) {
+            names.add(metric.group());
         }
         return names;
     }

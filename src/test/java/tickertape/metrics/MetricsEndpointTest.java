@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,17 @@ import tickertape.AppTestSupport;
 class MetricsEndpointTest extends AppTestSupport {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration INGESTION = Duration.ofSeconds(120);
+    /** Requests a minute for clients without a key: low, so a test reaches it in a few requests. */
+    private static final int ANONYMOUS_LIMIT = 15;
 
     private String metrics;
+
+    @Override
+    protected Properties extraProperties() {
+        Properties properties = new Properties();
+        properties.put("tickertape.api.rate-limit.anonymous", String.valueOf(ANONYMOUS_LIMIT));
+        return properties;
+    }
 
     /** Once per class, but after the app has started (Camel's test support starts it before each test). */
     @BeforeEach
@@ -34,7 +44,7 @@ class MetricsEndpointTest extends AppTestSupport {
         }
         await(INGESTION, "bars of SPY 1m and 1d in the store and counted",
                 () -> queryLong("select count(distinct timeframe) from market_bar where ticker = 'SPY'") == 6
-                        && scrape().contains("tickertape_bars_total{outcome=\"inserted\",ticker=\"SPY\",timeframe=\"1d\"}"));
+                        && scrapeOrEmpty().contains("tickertape_bars_total{outcome=\"inserted\",ticker=\"SPY\",timeframe=\"1d\"}"));
         assertThat(get(baseUrl() + "/api/v2/status").statusCode()).isEqualTo(200);
         // The gauges read from the store are re-read on a timer: read them now rather than wait for it.
         context.getRegistry().lookupByNameAndType("storeGauges", StoreGauges.class).refresh();
@@ -71,6 +81,32 @@ class MetricsEndpointTest extends AppTestSupport {
     }
 
     @Test
+    void polygonRateLimitedAndKeyRefusedAreExposedBeforeTheyHappen() {
+        // Counted by status; exposed at 0 from the start so increase() sees the first one (alert rules).
+        for (String status : new String[] {"401", "403", "429"}) {
+            assertThat(value("tickertape_polygon_requests_total{status=\"" + status + "\"}")).isNotNegative();
+        }
+    }
+
+    @Test
+    void rateLimitRejectionsAreCountedByLimit() throws Exception {
+        for (String limit : new String[] {"bot", "ml", "ops", "key", "anonymous"}) {
+            assertThat(metrics).contains("tickertape_api_rate_limited_total{limit=\"" + limit + "\"}");
+        }
+        // Without a key the client's address pays (ANONYMOUS_LIMIT a minute): go past it. A refusal is
+        // told by its Retry-After, which only the guard's refusal carries.
+        int refused = 0;
+        for (int i = 0; i < ANONYMOUS_LIMIT + 5; i++) {
+            if (get(baseUrl() + "/api/v2/status").headers().firstValue("Retry-After").isPresent()) {
+                refused++;
+            }
+        }
+        assertThat(refused).as("requests refused by the anonymous rate limit").isPositive();
+        String after = scrape();
+        assertThat(valueIn(after, "tickertape_api_rate_limited_total{limit=\"anonymous\"}")).isGreaterThanOrEqualTo(refused);
+    }
+
+    @Test
     void apiLatencyHistogramByVerbIdAndStatus() {
         assertThat(metrics).contains(
                 "tickertape_api_requests_seconds_bucket{endpoint=\"api-status-get\",status=\"200\",le=");
@@ -93,13 +129,36 @@ class MetricsEndpointTest extends AppTestSupport {
         }
     }
 
+    @Test
+    void everyMetricTheGrafanaDashboardUsesIsExposed() throws Exception {
+        Set<String> used = GrafanaDashboard.read(GrafanaDashboard.FILE).metricNames();
+        assertThat(used).isNotEmpty();
+        for (String name : used) {
+            assertThat(metrics).as("a sample of %s on /observe/metrics", name)
+                    .containsPattern("(?m)^" + name + "[{ ]");
+        }
+    }
+
     /** The value of the sample {@code series} (name and labels exactly as exposed). */
     private double value(String series) {
+        return valueIn(metrics, series);
+    }
+
+    private static double valueIn(String metrics, String series) {
         return metrics.lines()
                 .filter(line -> line.startsWith(series + " "))
                 .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no sample " + series));
+    }
+
+    /** A scrape, or "" while the management port does not answer yet (this machine is shared and slow). */
+    private String scrapeOrEmpty() throws Exception {
+        try {
+            return scrape();
+        } catch (java.io.IOException notYet) {
+            return "";
+        }
     }
 
     private String scrape() throws Exception {

@@ -1,0 +1,250 @@
+package tickertape.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tickertape.AppTestSupport;
+
+/**
+ * {@code GET /}, the ops status page, on the whole app with the sandbox source (which backfills a few
+ * days of the configured tickers by itself): as HTTP (headers, the matrix against the store, nothing
+ * loaded from elsewhere) and as a real headless Chromium renders it, with JavaScript on and off.
+ * The browser half skips where Chromium is not installed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StatusPageTest extends AppTestSupport {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration BACKFILL = Duration.ofSeconds(180);
+    private static final Duration BROWSER = Duration.ofSeconds(120);
+    private static final List<String> TICKERS = List.of("IWM", "QQQ", "SPY", "UVXY");
+    private static final List<String> TIMEFRAMES = List.of("1m", "5m", "15m", "1h", "4h", "1d");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Where the browser test leaves its screenshot, for a person to look at. */
+    private static final Path SCREENSHOT = Path.of("target/status-page.png");
+
+    private static final Pattern ROW = Pattern.compile("<tr data-ticker=\"([A-Z.]+)\">(.*?)</tr>", Pattern.DOTALL);
+    private static final Pattern CELL = Pattern.compile("<td[^>]* data-timeframe=\"([0-9a-z]+)\"([^>]*)>");
+    private static final Pattern BARS = Pattern.compile("data-bars=\"(\\d+)\"");
+
+    private boolean backfilled;
+
+    /** Once per class, after the app has started: every configured series has bars. */
+    @BeforeEach
+    void awaitBackfill() throws Exception {
+        if (backfilled) {
+            return;
+        }
+        await(BACKFILL, "bars in every series of " + TICKERS,
+                () -> queryLong("select count(*) from (select distinct ticker, timeframe from market_bar"
+                        + " where ticker in ('IWM', 'QQQ', 'SPY', 'UVXY')) s") == TICKERS.size() * TIMEFRAMES.size());
+        backfilled = true;
+    }
+
+    @Test
+    void pageIsSelfContainedHtmlWithAStrictContentSecurityPolicy() throws Exception {
+        HttpResponse<String> page = get(baseUrl() + "/");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow(
+                () -> new AssertionError("no Content-Security-Policy header"));
+        assertThat(policy).contains("default-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'")
+                .doesNotContain("http:", "https:", "*");
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+
+        String html = page.body();
+        assertThat(html).startsWith("<!DOCTYPE html>");
+        assertThat(html).as("nothing loaded from elsewhere")
+                .doesNotContainPattern("(?i)<script[^>]+src=\"?(https?:)?//")
+                .doesNotContainPattern("(?i)<link[^>]+href=\"?(https?:)?//")
+                .doesNotContainPattern("(?i)<img[^>]+src=\"?(https?:)?//")
+                .doesNotContainPattern("(?i)url\\(\\s*['\"]?(https?:)?//")
+                .doesNotContainPattern("(?i)@import");
+    }
+
+    @Test
+    void matrixHasARowPerTickerAndACellPerTimeframeWithTheStoresBarCounts() throws Exception {
+        // Bars keep arriving while a refresh runs: compare a page with the store as it was both before and after it.
+        List<String> mismatch = new ArrayList<>();
+        await(BACKFILL, "a page whose bar counts equal the store's", () -> {
+            Map<String, Long> before = storeCounts();
+            Map<String, Map<String, Long>> page = matrix(get(baseUrl() + "/").body());
+            Map<String, Long> after = storeCounts();
+            mismatch.clear();
+            mismatch.add("store " + before + ", page " + page);
+            return before.equals(after) && flatten(page).equals(before);
+        });
+
+        Map<String, Map<String, Long>> page = matrix(get(baseUrl() + "/").body());
+        assertThat(page.keySet()).containsExactlyElementsOf(TICKERS);
+        for (String ticker : TICKERS) {
+            assertThat(page.get(ticker).keySet()).as("cells of %s", ticker).containsExactlyElementsOf(TIMEFRAMES);
+            assertThat(page.get(ticker).values()).as("bar counts of %s", ticker).allSatisfy(
+                    bars -> assertThat(bars).isPositive());
+        }
+    }
+
+    @Test
+    void headlessChromiumRendersTheMatrixAndAScreenshot() throws Exception {
+        assumeChromium();
+        String dom = chromium("--dump-dom", baseUrl() + "/");
+
+        assertThat(dom).contains("<table class=\"matrix\"");
+        assertThat(matrix(dom).keySet()).containsExactlyElementsOf(TICKERS);
+        assertThat(dom).as("the inline script ran (it marks the document)").contains("<html lang=\"en\" class=\"js\"");
+
+        Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
+        Files.deleteIfExists(SCREENSHOT);
+        chromium("--screenshot=" + SCREENSHOT.toAbsolutePath(), "--window-size=1400,1000", baseUrl() + "/");
+        assertThat(SCREENSHOT).exists();
+        byte[] png = Files.readAllBytes(SCREENSHOT);
+        assertThat(png.length).as("screenshot size").isGreaterThan(10_000);
+        assertThat(new String(png, 1, 3, StandardCharsets.US_ASCII)).as("PNG signature").isEqualTo("PNG");
+    }
+
+    @Test
+    void matrixIsThereWithJavaScriptOff() throws Exception {
+        assumeChromium();
+        String dom = chromiumWithoutJavaScript("--dump-dom", baseUrl() + "/");
+
+        assertThat(dom).as("no script ran").contains("<html lang=\"en\">");
+        assertThat(dom).contains("<table class=\"matrix\"");
+        Map<String, Map<String, Long>> matrix = matrix(dom);
+        assertThat(matrix.keySet()).containsExactlyElementsOf(TICKERS);
+        matrix.values().forEach(cells -> assertThat(cells.keySet()).containsExactlyElementsOf(TIMEFRAMES));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Ticker -> timeframe -> bars, as the page's matrix states them (data attributes of its rows and cells). */
+    private static Map<String, Map<String, Long>> matrix(String html) {
+        Map<String, Map<String, Long>> matrix = new TreeMap<>();
+        Matcher row = ROW.matcher(html);
+        while (row.find()) {
+            Map<String, Long> cells = new java.util.LinkedHashMap<>();
+            Matcher cell = CELL.matcher(row.group(2));
+            while (cell.find()) {
+                Matcher bars = BARS.matcher(cell.group(2));
+                cells.put(cell.group(1), bars.find() ? Long.parseLong(bars.group(1)) : 0L);
+            }
+            matrix.put(row.group(1), cells);
+        }
+        return matrix;
+    }
+
+    private static Map<String, Long> flatten(Map<String, Map<String, Long>> matrix) {
+        Map<String, Long> flat = new TreeMap<>();
+        matrix.forEach((ticker, cells) -> cells.forEach((timeframe, bars) -> {
+            if (bars > 0) {
+                flat.put(ticker + " " + timeframe, bars);
+            }
+        }));
+        return flat;
+    }
+
+    private Map<String, Long> storeCounts() throws Exception {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection connection = dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("select ticker, timeframe, count(*) from market_bar"
+                     + " where ticker in ('IWM', 'QQQ', 'SPY', 'UVXY') group by ticker, timeframe")) {
+            while (rows.next()) {
+                counts.put(rows.getString(1) + " " + rows.getString(2), rows.getLong(3));
+            }
+        }
+        return counts;
+    }
+
+    private static void assumeChromium() {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed at " + CHROMIUM
+                + ": the status page is not checked in a real browser. Install it with: apt-get install chromium");
+    }
+
+    /**
+     * Chromium with JavaScript blocked by its profile's content setting, as a user who turned it off has it.
+     * Not {@code --blink-settings=scriptEnabled=false}: headless Chromium (156) then writes neither
+     * --dump-dom nor --screenshot output at all, as it reads both through script.
+     */
+    private static String chromiumWithoutJavaScript(String... arguments) throws Exception {
+        return run("{\"profile\":{\"default_content_setting_values\":{\"javascript\":2}}}", arguments);
+    }
+
+    private static String chromium(String... arguments) throws Exception {
+        return run(null, arguments);
+    }
+
+    /**
+     * Runs headless Chromium once on a fresh profile (with {@code preferences} as its Default/Preferences
+     * when not null), with no network of its own (no QUIC, updates, sync
+     * or background requests), and returns what it wrote to stdout (the DOM for --dump-dom).
+     */
+    private static String run(String preferences, String... arguments) throws Exception {
+        Path profile = Files.createTempDirectory("tickertape-chromium-");
+        if (preferences != null) {
+            Files.writeString(Files.createDirectories(profile.resolve("Default")).resolve("Preferences"), preferences);
+        }
+        Path stdout = Files.createTempFile("tickertape-chromium-", ".out");
+        Path stderr = Files.createTempFile("tickertape-chromium-", ".err");
+        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile));
+        command.addAll(List.of(arguments));
+        Process browser = new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        try {
+            boolean finished = browser.waitFor(BROWSER.toSeconds(), TimeUnit.SECONDS);
+            assertThat(finished).as("chromium finished within %s: %s", BROWSER, command).isTrue();
+            assertThat(browser.exitValue()).as("chromium's exit code; stderr: %s", tail(stderr)).isZero();
+            return Files.readString(stdout);
+        } finally {
+            browser.descendants().forEach(ProcessHandle::destroyForcibly);
+            browser.destroyForcibly();
+            deleteTree(profile);
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    private static String tail(Path file) throws IOException {
+        String text = Files.readString(file);
+        return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
