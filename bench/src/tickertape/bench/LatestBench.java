@@ -1,0 +1,169 @@
+package tickertape.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The latest bar: GET /api/v2/data/market/latest (auth and rate limits on, a bench key with a huge
+ * limit) at 1 and 32 connections, beside the same lookup as one JDBC query on the app's own pool at the
+ * same concurrency. Also the seed table's read figures (latest bar, 100 bars) as single queries.
+ */
+final class LatestBench {
+    static final String LATEST_SQL = "select ts, open, high, low, close, volume, vwap, trades from market_bar "
+            + "where ticker = ? and timeframe = ? order by ts desc limit 1";
+    static final String HUNDRED_SQL = "select ts, open, high, low, close, volume, vwap, trades from market_bar "
+            + "where ticker = ? and timeframe = ? and ts < ? order by ts desc limit 100";
+    static final String PATH = "/api/v2/data/market/latest?ticker=SPY&timeframe=1m";
+
+    private final InProcessApp app;
+    private final Store store;
+    private final int seconds;
+    private final int reps;
+
+    LatestBench(InProcessApp app, Store store, int seconds, int reps) {
+        this.app = app;
+        this.store = store;
+        this.seconds = seconds;
+        this.reps = reps;
+    }
+
+    Map<String, Object> run() throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        if (store.queryLong("select count(*) from market_bar where ticker = 'SPY' and timeframe = '1m'") == 0) {
+            Bench.log("latest: the store is empty, ingesting 100K SPY bars first");
+            store.addTicker("SPY");
+            new IngestBench(app, store, null, 0, 0).pipeline(List.of(Series.of("SPY", 100_000)));
+        }
+        figures.put("seed_queries", seedQueries());
+        DataSource pool = store.dataSource();
+        String key = null;
+        String problem = null;
+        try {
+            key = ApiKeys.createBotKey(store);
+        } catch (Exception e) {
+            problem = "could not create a bench key in api_key: " + e.getMessage();
+        }
+        HttpResponse<String> probe = probe(key);
+        boolean endpoint = probe != null && probe.statusCode() == 200;
+        if (!endpoint) {
+            String why = probe == null ? "no answer" : "HTTP " + probe.statusCode() + " " + abbreviate(probe.body());
+            figures.put("note", (problem != null ? problem + "; " : "") + "GET " + PATH + " is not served yet (" + why
+                    + "): the HTTP figures are null, the JDBC reference is measured");
+            Bench.log("latest: endpoint not there (%s); JDBC reference only", why);
+        }
+        boolean wrk = Load.wrkAvailable();
+        for (int connections : List.of(1, 32)) {
+            List<Load.Result> jdbc = new ArrayList<>();
+            List<Load.Result> http = new ArrayList<>();
+            for (int rep = 0; rep < reps; rep++) {
+                jdbc.add(Load.jvm(connections, Duration.ofSeconds(seconds), () -> latest(pool)));
+                if (endpoint) {
+                    Map<String, String> headers = Map.of("Authorization", "Bearer " + key);
+                    http.add(wrk ? Load.wrk(connections, Duration.ofSeconds(seconds), app.baseUrl() + PATH, headers)
+                            : Load.jvm(connections, Duration.ofSeconds(seconds),
+                                    Load.httpGet(Load.client(connections), app.baseUrl() + PATH, headers)));
+                }
+                Bench.log("latest: %d connection(s) rep %d: jdbc p99 %.2f ms %,.0f/s%s", connections, rep + 1,
+                        jdbc.get(rep).p99Ms(), jdbc.get(rep).rps(), http.isEmpty() ? ""
+                                : String.format(", http p99 %.2f ms %,.0f/s (%d failed)", http.get(rep).p99Ms(),
+                                http.get(rep).rps(), http.get(rep).failures()));
+            }
+            Map<String, Object> at = new LinkedHashMap<>();
+            at.put("jdbc", medianOf(jdbc));
+            at.put("http", http.isEmpty() ? null : medianOf(http));
+            figures.put(connections + "c", at);
+        }
+        figures.put("seconds_per_repetition", seconds);
+        figures.put("repetitions", reps);
+        return figures;
+    }
+
+    private HttpResponse<String> probe(String key) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.baseUrl() + PATH))
+                    .timeout(Duration.ofSeconds(10));
+            if (key != null) {
+                request.header("Authorization", "Bearer " + key);
+            }
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static Map<String, Object> medianOf(List<Load.Result> results) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("p50_ms", Stats.sig(Stats.median(results.stream().map(Load.Result::p50Ms).toList())));
+        json.put("p99_ms", Stats.sig(Stats.median(results.stream().map(Load.Result::p99Ms).toList())));
+        json.put("rps", Math.round(Stats.median(results.stream().map(Load.Result::rps).toList())));
+        json.put("failures", results.stream().mapToLong(Load.Result::failures).sum());
+        json.put("tool", results.get(0).tool());
+        json.put("p99_ms_all", results.stream().map(r -> Stats.sig(r.p99Ms())).toList());
+        json.put("rps_all", results.stream().map(r -> Math.round(r.rps())).toList());
+        return json;
+    }
+
+    private static boolean latest(DataSource pool) throws Exception {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(LATEST_SQL)) {
+            statement.setString(1, "SPY");
+            statement.setString(2, "1m");
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /** Single-connection medians of the seed table's two reads, on the app's pool. */
+    private Map<String, Object> seedQueries() throws Exception {
+        DataSource pool = store.dataSource();
+        List<Double> latest = Stats.list();
+        List<Double> hundred = Stats.list();
+        Instant newest = Instant.ofEpochMilli(Series.of("SPY", 1).toMillis() + 60_000);
+        for (int i = 0; i < 600; i++) {
+            long t0 = System.nanoTime();
+            latest(pool);
+            long t1 = System.nanoTime();
+            int n = 0;
+            try (Connection connection = pool.getConnection();
+                 PreparedStatement statement = connection.prepareStatement(HUNDRED_SQL)) {
+                statement.setString(1, "SPY");
+                statement.setString(2, "1m");
+                statement.setTimestamp(3, Timestamp.from(newest.minus(Duration.ofDays(i % 60))));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        n++;
+                    }
+                }
+            }
+            long t2 = System.nanoTime();
+            if (i >= 100 && n == 100) {
+                latest.add((t1 - t0) / 1e6);
+                hundred.add((t2 - t1) / 1e6);
+            }
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("latest_bar_jdbc_ms", Stats.sig(Stats.median(latest)));
+        figures.put("bars_100_jdbc_ms", Stats.sig(Stats.median(hundred)));
+        figures.put("samples", latest.size());
+        return figures;
+    }
+
+    static String abbreviate(String text) {
+        String flat = text == null ? "" : text.replaceAll("\\s+", " ");
+        return flat.length() > 160 ? flat.substring(0, 160) + "…" : flat;
+    }
+}
