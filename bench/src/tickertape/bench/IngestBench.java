@@ -1,5 +1,6 @@
 package tickertape.bench;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.time.Instant;
@@ -175,11 +176,12 @@ final class IngestBench {
         figures.put("rows", rows);
         Method upsert;
         Method rollUp;
-        Method key;
+        Constructor<?> key;
         try {
             upsert = BarStore.class.getDeclaredMethod("upsert", Connection.class, Collection.class, Map.class, Map.class);
             rollUp = BarStore.class.getDeclaredMethod("rollUpDerived", Connection.class, Collection.class);
-            key = BarStore.class.getDeclaredMethod("key", String.class, String.class, long.class);
+            key = Class.forName(BarStore.class.getName() + "$BarKey")
+                    .getDeclaredConstructor(String.class, String.class, long.class);
             upsert.setAccessible(true);
             rollUp.setAccessible(true);
             key.setAccessible(true);
@@ -200,9 +202,9 @@ final class IngestBench {
                 List<BarRow> all = Store.rows(one.ticker(), one.bars());
                 for (int from = 0; from < all.size(); from += PAGE) {
                     List<BarRow> chunk = all.subList(from, Math.min(all.size(), from + PAGE));
-                    Map<String, Long> runOfRow = new HashMap<>();
+                    Map<Object, Long> runOfRow = new HashMap<>();
                     for (BarRow row : chunk) {
-                        runOfRow.put((String) key.invoke(null, row.ticker(), row.timeframe(), row.tsMillis()), 0L);
+                        runOfRow.put(key.newInstance(row.ticker(), row.timeframe(), row.tsMillis()), 0L);
                     }
                     Map<Long, int[]> counts = new HashMap<>();
                     counts.put(0L, new int[3]);

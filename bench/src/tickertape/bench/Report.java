@@ -216,7 +216,10 @@ final class Report {
     }
 
     private static Double max(Double a, Double b) {
-        return a == null ? b : b == null ? a : Math.max(a, b);
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Math.max(a, b);
     }
 
     private Double num(String... path) {

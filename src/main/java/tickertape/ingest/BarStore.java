@@ -47,29 +47,35 @@ public class BarStore {
             returning m.ticker, m.timeframe, (extract(epoch from m.ts) * 1000)::bigint as ms, (m.xmax = 0) as inserted""";
 
     /**
-     * One derived timeframe's bars from the 1m bars in [from, to). Buckets are bins of the timeframe's
-     * length aligned from midnight America/New_York, as the source builds them; vwap is volume-weighted
-     * and clamped to the bar's range (as the source's is), and null when any minute lacks one.
+     * One derived timeframe's bars in [from, to) from the next finer timeframe's (5m from 1m, 15m from
+     * 5m, 1h from 15m, 4h from 1h), so each step reads a fifth or less of the rows the last one wrote.
+     * Buckets are bins of the timeframe's length aligned from midnight America/New_York, as the source
+     * builds them; each nests in the next. vwap is the volume-weighted mean of the parts' vwaps (their
+     * dollar volume over their volume, which composes), clamped to the bar's range as the source's is,
+     * and null when a part that traded lacks one.
      */
     private static final String ROLL_UP = """
             insert into market_bar as m (ticker, timeframe, ts, open, high, low, close, volume, vwap, trades, source)
             select ticker, ?, bucket,
                    (array_agg(open order by ts))[1], max(high), min(low), (array_agg(close order by ts desc))[1],
                    sum(volume),
-                   case when count(vwap) = count(*) and sum(volume) > 0
+                   case when count(*) filter (where vwap is null and volume > 0) = 0 and sum(volume) > 0
                         then least(greatest(sum(vwap * volume) / sum(volume), min(low)), max(high)) end,
                    case when count(trades) = count(*) then sum(trades) end,
                    'rollup'
-            from (select minute.*,
-                         date_bin(?::interval, minute.ts at time zone 'America/New_York', timestamp '2000-01-01')
+            from (select part.*,
+                         date_bin(?::interval, part.ts at time zone 'America/New_York', timestamp '2000-01-01')
                              at time zone 'America/New_York' as bucket
-                  from market_bar minute
-                  where minute.ticker = ? and minute.timeframe = '1m' and minute.ts >= ? and minute.ts < ?) minutes
+                  from market_bar part
+                  where part.ticker = ? and part.timeframe = ? and part.ts >= ? and part.ts < ?) parts
             group by ticker, bucket
             """ + ON_CONFLICT_CHANGED_ONLY;
 
+    /** Each derived timeframe after the one it is rolled up from: the order the roll-ups must run in. */
     private static final List<Timeframe> DERIVED =
             List.of(Timeframe.M5, Timeframe.M15, Timeframe.H1, Timeframe.H4);
+    private static final List<Timeframe> ROLLED_UP_FROM =
+            List.of(Timeframe.M1, Timeframe.M5, Timeframe.M15, Timeframe.H1);
     /** The widest derived bucket: rolling up whole 4h buckets covers every narrower one too. */
     private static final Timeframe WIDEST = Timeframe.H4;
 
@@ -86,11 +92,12 @@ public class BarStore {
     }
 
     public List<RunCounts> write(BarBatch batch) throws SQLException {
-        Map<String, BarRow> rows = new LinkedHashMap<>();
-        Map<String, Long> runOfRow = new HashMap<>();
+        int received = batch.pages().stream().mapToInt(page -> page.rows().size()).sum();
+        Map<BarKey, BarRow> rows = new LinkedHashMap<>(capacityFor(received));
+        Map<BarKey, Long> runOfRow = new HashMap<>(capacityFor(received));
         for (BarPage page : batch.pages()) {
             for (BarRow row : page.rows()) {
-                String key = key(row.ticker(), row.timeframe(), row.tsMillis());
+                BarKey key = new BarKey(row.ticker(), row.timeframe(), row.tsMillis());
                 rows.put(key, row); // the later page wins: it is the newer answer
                 runOfRow.put(key, page.runId());
             }
@@ -114,7 +121,7 @@ public class BarStore {
                 .toList();
     }
 
-    private void upsert(Connection connection, Collection<BarRow> rows, Map<String, Long> runOfRow,
+    private void upsert(Connection connection, Collection<BarRow> rows, Map<BarKey, Long> runOfRow,
                         Map<Long, int[]> counts) throws SQLException {
         int size = rows.size();
         String[] tickers = new String[size];
@@ -151,7 +158,7 @@ public class BarStore {
             }
             try (ResultSet written = statement.executeQuery()) {
                 while (written.next()) {
-                    long runId = runOfRow.get(key(written.getString(1), written.getString(2), written.getLong(3)));
+                    long runId = runOfRow.get(new BarKey(written.getString(1), written.getString(2), written.getLong(3)));
                     counts.get(runId)[written.getBoolean(4) ? 0 : 1]++;
                 }
             }
@@ -173,12 +180,13 @@ public class BarStore {
             for (Map.Entry<String, long[]> span : minuteSpans.entrySet()) {
                 Instant from = WIDEST.bucketStart(Instant.ofEpochMilli(span.getValue()[0]));
                 Instant to = WIDEST.bucketStart(Instant.ofEpochMilli(span.getValue()[1])).plus(Duration.ofHours(4));
-                for (Timeframe derived : DERIVED) {
-                    statement.setString(1, derived.code());
-                    statement.setString(2, binWidth(derived));
+                for (int step = 0; step < DERIVED.size(); step++) {
+                    statement.setString(1, DERIVED.get(step).code());
+                    statement.setString(2, binWidth(DERIVED.get(step)));
                     statement.setString(3, span.getKey());
-                    statement.setTimestamp(4, Timestamp.from(from));
-                    statement.setTimestamp(5, Timestamp.from(to));
+                    statement.setString(4, ROLLED_UP_FROM.get(step).code());
+                    statement.setTimestamp(5, Timestamp.from(from));
+                    statement.setTimestamp(6, Timestamp.from(to));
                     statement.addBatch();
                 }
             }
@@ -207,7 +215,12 @@ public class BarStore {
         return timeframe.multiplier() + " " + timeframe.timespan() + "s";
     }
 
-    private static String key(String ticker, String timeframe, long millis) {
-        return ticker + '|' + timeframe + '|' + millis;
+    /** A bar's natural key, as the batch deduplicates on it and the upsert reports it back. */
+    private record BarKey(String ticker, String timeframe, long tsMillis) {
+    }
+
+    /** A HashMap capacity that holds {@code entries} without rehashing. */
+    private static int capacityFor(int entries) {
+        return (int) (entries / 0.75f) + 1;
     }
 }

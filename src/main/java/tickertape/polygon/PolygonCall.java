@@ -113,7 +113,7 @@ public class PolygonCall {
         }
         List<PolygonBar> bars = new ArrayList<>();
         while (parser.nextToken() == JsonToken.START_OBJECT) {
-            bars.add(toBar(parser.readValueAsTree()));
+            bars.add(readBar(parser));
         }
         if (parser.currentToken() != JsonToken.END_ARRAY) {
             throw new PolygonFailure.Retryable(200, "truncated results array");
@@ -121,18 +121,45 @@ public class PolygonCall {
         return bars;
     }
 
-    /** Missing required fields become NaN, which validation rejects as a bad bar (not a bad page). */
-    private static PolygonBar toBar(JsonNode node) {
-        return new PolygonBar(
-                node.path("t").asLong(Long.MIN_VALUE),
-                number(node, "o"), number(node, "h"), number(node, "l"), number(node, "c"), number(node, "v"),
-                node.hasNonNull("vw") ? node.get("vw").asDouble() : null,
-                node.hasNonNull("n") ? node.get("n").asLong() : null);
+    /**
+     * One bar, read field by field (no tree per bar: a page holds 50,000). A missing or non-numeric
+     * price or volume becomes NaN and a missing {@code t} Long.MIN_VALUE, which validation rejects as a
+     * bad bar (not a bad page); unknown fields are skipped.
+     */
+    private static PolygonBar readBar(JsonParser parser) throws IOException {
+        long t = Long.MIN_VALUE;
+        double o = Double.NaN;
+        double h = Double.NaN;
+        double l = Double.NaN;
+        double c = Double.NaN;
+        double v = Double.NaN;
+        Double vw = null;
+        Long n = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "t" -> t = parser.getValueAsLong(Long.MIN_VALUE);
+                case "o" -> o = number(parser, value);
+                case "h" -> h = number(parser, value);
+                case "l" -> l = number(parser, value);
+                case "c" -> c = number(parser, value);
+                case "v" -> v = number(parser, value);
+                case "vw" -> vw = value == JsonToken.VALUE_NULL ? null : parser.getValueAsDouble(0);
+                case "n" -> n = value == JsonToken.VALUE_NULL ? null : parser.getValueAsLong(0);
+                default -> { }
+            }
+            parser.skipChildren();
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
+            throw new PolygonFailure.Retryable(200, "truncated bar");
+        }
+        return new PolygonBar(t, o, h, l, c, v, vw, n);
     }
 
-    private static double number(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isNumber() ? value.asDouble() : Double.NaN;
+    private static double number(JsonParser parser, JsonToken value) throws IOException {
+        return value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT
+                ? parser.getDoubleValue() : Double.NaN;
     }
 
     /** Polygon's own words ("error" or "message"), cut short; never the raw body of an HTML page. */

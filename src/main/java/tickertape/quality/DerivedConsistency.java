@@ -28,7 +28,7 @@ final class DerivedConsistency {
                 select bucket as ts,
                        (array_agg(open order by ts))[1] as open, max(high) as high, min(low) as low,
                        (array_agg(close order by ts desc))[1] as close, sum(volume) as volume,
-                       case when count(vwap) = count(*) and sum(volume) > 0
+                       case when count(*) filter (where vwap is null and volume > 0) = 0 and sum(volume) > 0
                             then least(greatest(sum(vwap * volume) / sum(volume), min(low)), max(high)) end as vwap,
                        case when count(trades) = count(*) then sum(trades) end as trades
                 from (select minute.*,
