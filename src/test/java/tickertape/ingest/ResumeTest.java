@@ -2,7 +2,13 @@ package tickertape.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +139,50 @@ class ResumeTest {
                 + " inclusive)").hasSize((int) ((stillMissing + PAGE_LIMIT - 1) / PAGE_LIMIT));
         assertThat(firstAppRequests + resumedRequests.size()).as("both apps together")
                 .isLessThanOrEqualTo((source.size() + PAGE_LIMIT - 1) / PAGE_LIMIT + 2);
+
+        // The buckets the stop cut through were rolled up again from all their minutes.
+        for (Timeframe derived : List.of(Timeframe.M5, Timeframe.H4)) {
+            assertThat(storedBars(resumed, derived)).as("%s after the resume", derived.code()).isNotEmpty()
+                    .containsExactlyElementsOf(sourceBars(derived));
+        }
+    }
+
+    /** The source's own aggregates of the week, (t, o, h, l, c, v, n) each. */
+    private List<List<Object>> sourceBars(Timeframe timeframe) throws Exception {
+        List<List<Object>> bars = new ArrayList<>();
+        HttpClient http = HttpClient.newHttpClient();
+        String url = fake.baseUrl() + "/v2/aggs/ticker/" + SYMBOL + "/range/" + timeframe.multiplier() + "/"
+                + timeframe.timespan() + "/" + FROM.toEpochMilli() + "/" + TO.toEpochMilli() + "?sort=asc&limit=50000";
+        while (url != null) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + fake.expectedKey()).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode page = new ObjectMapper().readTree(response.body());
+            for (JsonNode bar : page.path("results")) {
+                bars.add(List.of(bar.get("t").asLong(), bar.get("o").asDouble(), bar.get("h").asDouble(),
+                        bar.get("l").asDouble(), bar.get("c").asDouble(), bar.get("v").asDouble(), bar.get("n").asLong()));
+            }
+            url = page.hasNonNull("next_url") ? page.get("next_url").asText() : null;
+        }
+        return bars;
+    }
+
+    private static List<List<Object>> storedBars(DataSource store, Timeframe timeframe) throws SQLException {
+        String sql = """
+                select (extract(epoch from ts) * 1000)::bigint, open, high, low, close, volume, trades
+                from market_bar where ticker = ? and timeframe = ? order by ts""";
+        List<List<Object>> bars = new ArrayList<>();
+        try (Connection connection = store.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, SYMBOL);
+            statement.setString(2, timeframe.code());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    bars.add(List.of(rows.getLong(1), rows.getDouble(2), rows.getDouble(3), rows.getDouble(4),
+                            rows.getDouble(5), rows.getDouble(6), rows.getLong(7)));
+                }
+            }
+        }
+        return bars;
     }
 
     // ---------------------------------------------------------------- the app
