@@ -87,6 +87,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
     private String polygonApiKey;
     @PropertyInject("polygon.base-url")
     private String polygonBaseUrl;
+    @PropertyInject("polygon.budget-window-millis")
+    private long polygonBudgetWindowMillis;
     @PropertyInject("polygon.page-limit")
     private int polygonPageLimit;
     @PropertyInject("tickertape.backfill-from")
@@ -168,7 +170,7 @@ public class TickertapeConfiguration implements CamelConfiguration {
                 new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit), barStore);
         registry.bind("ingestion", ingestion);
         registry.bind("tickerRoutes", tickerRoutes);
-        registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper()));
+        registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis));
         PolygonMeter meter = new PolygonMeter(runs, metrics);
         registry.bind("polygonMeter", meter);
         registry.bind("polygonRetries", meter.retries());

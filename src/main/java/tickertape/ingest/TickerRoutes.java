@@ -1,5 +1,8 @@
 package tickertape.ingest;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -173,8 +176,8 @@ public class TickerRoutes extends RoutePolicySupport implements CamelContextAwar
         for (TemplatedRouteDefinition block : blocks.values()) {
             String symbol = parameterValue(block, "symbol");
             if (symbol == null || !SYMBOL.matcher(symbol).matches()) {
-                LOG.error("{}: ticker block {} not applied: invalid symbol '{}' (upper-case letters, digits, '.', '-')",
-                        file, block.getRouteId(), symbol);
+                LOG.error("{}{}: ticker block {} not applied: invalid symbol '{}' (upper-case letters, digits, '.', '-')",
+                        file, lineOf(file, block.getRouteId()), block.getRouteId(), symbol);
                 continue;
             }
             try {
@@ -184,6 +187,26 @@ public class TickerRoutes extends RoutePolicySupport implements CamelContextAwar
                         rootMessage(e));
             }
         }
+    }
+
+    /**
+     * ", line N" of the block's {@code routeId:} in the file (the parsed block keeps no line of its
+     * own), or nothing when it cannot be found.
+     */
+    private static String lineOf(String file, String routeId) {
+        Pattern routeIdLine = Pattern.compile("^\\s*(-\\s*)?routeId:\\s*[\"']?" + Pattern.quote(String.valueOf(routeId))
+                + "[\"']?\\s*(#.*)?$");
+        try {
+            List<String> lines = Files.readAllLines(Path.of(file));
+            for (int i = 0; i < lines.size(); i++) {
+                if (routeIdLine.matcher(lines.get(i)).matches()) {
+                    return ", line " + (i + 1);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the file changed or went away since it was read: report without a line
+        }
+        return "";
     }
 
     /** The file's ticker blocks by route id (YAML parsed by Camel's own loader, as at start-up). */

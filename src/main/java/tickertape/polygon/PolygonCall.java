@@ -24,10 +24,16 @@ public class PolygonCall {
 
     private final String apiKey;
     private final ObjectMapper json;
+    private final long budgetWindowMillis;
 
-    public PolygonCall(String apiKey, ObjectMapper json) {
+    /**
+     * @param budgetWindowMillis the request budget's window: how long a 429 without Retry-After waits,
+     *     so the provider's rate window has freed before the retry (POLYGON.md, Errors)
+     */
+    public PolygonCall(String apiKey, ObjectMapper json, long budgetWindowMillis) {
         this.apiKey = apiKey;
         this.json = json;
+        this.budgetWindowMillis = budgetWindowMillis;
     }
 
     public void prepare(Exchange exchange) {
@@ -56,7 +62,9 @@ public class PolygonCall {
             throw new PolygonFailure.NotAuthorized(status, message);
         }
         if (status == 429) {
-            retryAfter.ifPresent(delay -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay));
+            // Retry-After if given; else wait for the window to free (a retry that only passes our own
+            // throttle may go at once, while the provider still counts the requests that led to the 429).
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, retryAfter.orElse(budgetWindowMillis));
             throw new PolygonFailure.Retryable(status, message);
         }
         if (status >= 500) {
@@ -183,7 +191,7 @@ public class PolygonCall {
             return retryAfter == null ? Optional.empty()
                     : Optional.of(Math.max(0, Long.parseLong(retryAfter.trim())) * 1000);
         } catch (NumberFormatException e) {
-            return Optional.empty(); // an HTTP-date: fall back to waiting for the budget
+            return Optional.empty(); // an HTTP-date: fall back to waiting for the budget window
         }
     }
 }

@@ -1,6 +1,7 @@
 package tickertape.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -95,6 +96,141 @@ class FaultsTest extends IngestionTestSupport {
         assertThat(Duration.between(requests.get(0).arrivedAt(), requests.get(1).arrivedAt()))
                 .as("the retry of a 429 with Retry-After: 1 waits at least a second")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    static Stream<Arguments> rateLimitsOnTheFirstPage() {
+        return Stream.of(Arguments.of("RLNH", Fault.TOO_MANY_REQUESTS, BUDGET_WINDOW),
+                Arguments.of("RLRH", Fault.tooManyRequests(1), Duration.ofSeconds(1)));
+    }
+
+    /**
+     * POLYGON.md: honour Retry-After if present, otherwise wait for the window to free. Without the
+     * header the retry waits a whole budget window from the 429, however little of the budget this app used.
+     */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("rateLimitsOnTheFirstPage")
+    void a429OnTheFirstPageWaitsForRetryAfterOrElseForTheBudgetWindow(String symbol, Fault fault, Duration wait)
+            throws Exception {
+        addTicker(symbol);
+        int since = fake.requestCount();
+        fake.failMatching("/ticker/" + symbol + "/", 1, fault);
+
+        Run run = ingest(symbol, Timeframe.M1, FROM, TO);
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(run.retries()).isEqualTo(1);
+        assertStoredExactly(symbol, Timeframe.M1, FROM, TO, sourceMinutes(symbol, MONDAY, MONDAY.plusDays(1)));
+        List<RecordedRequest> requests = requestsFor(symbol, since);
+        assertThat(requests.get(0).servedAs()).isEqualTo(fault.name());
+        assertThat(requests.get(1).servedAs()).isEqualTo(FakePolygon.PAGE);
+        assertThat(requests.get(1).pathAndQuery()).isEqualTo(requests.get(0).pathAndQuery());
+        // A lower bound only: a slow machine can make the gap longer, never shorter.
+        assertThat(Duration.between(requests.get(0).arrivedAt(), requests.get(1).arrivedAt()))
+                .as("the retry of %s waits at least %s", fault, wait).isGreaterThanOrEqualTo(wait);
+    }
+
+    static Stream<Arguments> rateLimitsThatNeverClear() {
+        return Stream.of(Arguments.of("RLXN", Fault.TOO_MANY_REQUESTS), Arguments.of("RLXZ", Fault.tooManyRequests(0)));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("rateLimitsThatNeverClear")
+    void a429ThatNeverClearsIsParkedAs429AfterTheLastAttemptAndEndsTheRunFailed(String symbol, Fault fault)
+            throws Exception {
+        addTicker(symbol);
+        int since = fake.requestCount();
+        fake.failMatching("/ticker/" + symbol + "/.*cursor=", MAX_RETRIES + 1, fault);
+
+        Run run = awaitRun(startWindow(symbol, Timeframe.M1, FROM, TO));
+
+        assertThat(run.status()).as(run.toString()).isEqualTo("FAILED");
+        assertThat(run.retries()).isEqualTo(MAX_RETRIES);
+        assertThat(run.error()).contains("exceeded the maximum requests");
+        assertThat(requestsFor(symbol, since)).extracting(RecordedRequest::servedAs)
+                .as("the first page, then max-retries + 1 attempts at the second, then nothing")
+                .containsExactlyElementsOf(expectedAttempts(fault));
+        Map<String, Object> letter = onlyDeadLetterOf(symbol);
+        assertThat(letter.get("http_status")).isEqualTo(429);
+        assertThat(letter.get("attempts")).isEqualTo(MAX_RETRIES + 1);
+        assertThat(letter.get("run_id")).isEqualTo(run.id());
+    }
+
+    /**
+     * DESIGN.md: the key never appears in a log line, a dead letter or an error body. After refusals,
+     * rate limits, server errors, an exhausted request parked as a dead letter and its replay, the
+     * key is in no captured log line and in no text of any column of any table.
+     */
+    @Test
+    void theKeyIsInNoLogLineAndNoTableAfterFaultsADeadLetterAndItsReplay() throws Exception {
+        for (String symbol : List.of("LKAU", "LKRL", "LKSE", "LKDL")) {
+            addTicker(symbol);
+        }
+        fake.failMatching("/ticker/LKAU/", 1, Fault.UNAUTHORIZED);
+        fake.failMatching("/ticker/LKRL/", 1, Fault.TOO_MANY_REQUESTS);
+        fake.failMatching("/ticker/LKRL/.*cursor=", 1, Fault.tooManyRequests(0));
+        fake.failMatching("/ticker/LKSE/", 1, Fault.INTERNAL_SERVER_ERROR);
+        fake.failMatching("/ticker/LKSE/.*cursor=", 1, Fault.BAD_GATEWAY);
+        fake.failMatching("/ticker/LKDL/.*cursor=", MAX_RETRIES + 1, Fault.SERVICE_UNAVAILABLE);
+        Map<String, Long> runIds = new LinkedHashMap<>();
+        for (String symbol : List.of("LKAU", "LKRL", "LKSE", "LKDL")) {
+            runIds.put(symbol, startWindow(symbol, Timeframe.M1, FROM, TO));
+        }
+        Map<String, String> ended = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> entry : runIds.entrySet()) {
+            ended.put(entry.getKey(), awaitRun(entry.getValue()).status());
+        }
+        assertThat(ended).containsExactly(entry("LKAU", "NOT_AUTHORIZED"), entry("LKRL", "SUCCEEDED"),
+                entry("LKSE", "SUCCEEDED"), entry("LKDL", "FAILED"));
+        long letter = (Long) onlyDeadLetterOf("LKDL").get("id");
+        HttpResponse<String> replay = post("/api/v2/data/dead-letters/" + letter + "/replay", "");
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+        Run replayed = awaitRun(json(replay).path("runIds").get(0).asLong());
+        assertThat(replayed.status()).as(replayed.toString()).isEqualTo("SUCCEEDED");
+        assertThat(LOGS.linesContaining("parked as dead letter")).as("the faults were logged")
+                .anySatisfy(line -> assertThat(line).contains("LKAU"))
+                .anySatisfy(line -> assertThat(line).contains("LKDL"));
+
+        String key = fake.expectedKey();
+        assertThat(LOGS.linesContaining(key)).as("log lines holding the key").isEmpty();
+        assertThat(columnsContaining(fake.baseUrl())).as("the scan finds text that is there")
+                .contains("dead_letter.request");
+        assertThat(columnsContaining(key)).as("columns holding the key").isEmpty();
+    }
+
+    /** table.column of every column of the public schema whose text holds {@code text} in some row. */
+    private List<String> columnsContaining(String text) throws Exception {
+        List<String> columns = new ArrayList<>();
+        try (Connection connection = dataSource().getConnection()) {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("""
+                         select c.table_name, c.column_name from information_schema.columns c
+                         join information_schema.tables t on t.table_schema = c.table_schema
+                                                         and t.table_name = c.table_name
+                         where c.table_schema = 'public' and t.table_type = 'BASE TABLE'
+                         order by 1, 2""")) {
+                while (rows.next()) {
+                    columns.add(rows.getString(1) + "." + rows.getString(2));
+                }
+            }
+            assertThat(columns).as("the schema's columns").contains("dead_letter.request", "ingestion_run.error",
+                    "market_bar.source", "api_key.prefix");
+            List<String> holding = new ArrayList<>();
+            for (String column : columns) {
+                String[] parts = column.split("\\.");
+                String sql = "select count(*) from public.\"" + parts[0] + "\" where strpos(\"" + parts[1]
+                        + "\"::text, ?) > 0";
+                try (var statement = connection.prepareStatement(sql)) {
+                    statement.setString(1, text);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        if (rows.getLong(1) > 0) {
+                            holding.add(column);
+                        }
+                    }
+                }
+            }
+            return holding;
+        }
     }
 
     @Test
@@ -277,6 +413,13 @@ class FaultsTest extends IngestionTestSupport {
         assertThat(FakePolygon.maxInAnyWindow(requests.stream().map(RecordedRequest::arrivedAt).toList(), measured))
                 .as("requests in any %s", measured).isLessThanOrEqualTo(REQUESTS_PER_WINDOW);
         assertThat(fake.maxRequestsInAnyWindow(measured)).as("over the whole class").isLessThanOrEqualTo(REQUESTS_PER_WINDOW);
+    }
+
+    /** The first page, then max-retries + 1 attempts at the second that all get {@code fault}. */
+    private static List<String> expectedAttempts(Fault fault) {
+        List<String> served = new ArrayList<>(List.of(FakePolygon.PAGE));
+        served.addAll(repeat(fault.name(), MAX_RETRIES, fault.name()));
+        return served;
     }
 
     private static List<String> repeat(String name, int times, String then) {

@@ -53,6 +53,48 @@ class PagesTest extends IngestionTestSupport {
         assertThat(requests.stream().map(RecordedRequest::pathAndQuery).distinct()).hasSameSizeAs(requests);
     }
 
+    /**
+     * Fewest requests (README, Ingestion): a backfill of two weeks of 1m and 1d for a liquid and a thin
+     * ticker asks for little more than the minimum, one request per page-limit of base minute bars of
+     * each 1m series and one per daily series, counted from the fake's journal.
+     */
+    @Test
+    void aBackfillAsksForNoMorePagesThanItsBaseBarsNeed() throws Exception {
+        LocalDate first = LocalDate.of(2024, 3, 11);
+        LocalDate last = LocalDate.of(2024, 3, 22);
+        Instant from = midnight(first);
+        Instant to = midnight(last.plusDays(1)).minusMillis(1);
+        List<String> tickers = List.of("FEWL", "UVXY");
+        List<IngestionJob> jobs = new ArrayList<>();
+        int minimum = 0;
+        for (String ticker : tickers) {
+            addTicker(ticker);
+            jobs.add(new IngestionJob("backfill", ticker, Timeframe.M1, from, to, true));
+            jobs.add(new IngestionJob("backfill", ticker, Timeframe.D1, from, to, true));
+            int minutes = sourceMinutes(ticker, first, last).size();
+            minimum += (minutes + PAGE_LIMIT - 1) / PAGE_LIMIT + 1;
+        }
+        int since = fake.requestCount();
+        long before = queryLong("select coalesce(max(id), 0) from ingestion_run");
+
+        template.sendBody("direct:queue-jobs", jobs);
+
+        assertThat(queryLong("select count(*) from ingestion_run where id > " + before)).isEqualTo(jobs.size());
+        for (long runId = before + 1; runId <= before + jobs.size(); runId++) {
+            Run run = awaitRun(runId);
+            assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        }
+        int requests = 0;
+        for (String ticker : tickers) {
+            assertStoredExactly(ticker, Timeframe.M1, from, to, sourceMinutes(ticker, first, last));
+            assertThat(barCount(ticker, "1d")).isEqualTo(10);
+            requests += requestsFor(ticker, since).size();
+        }
+        assertThat(minimum).as("the two weeks take several pages").isGreaterThan(2 * 4);
+        assertThat(requests).as("requests for a minimum of %d", minimum)
+                .isGreaterThanOrEqualTo(minimum).isLessThanOrEqualTo((int) Math.floor(minimum * 1.1));
+    }
+
     @Test
     void anEmptyWindowSucceedsWithNoBars() throws Exception {
         addTicker("EMPT");

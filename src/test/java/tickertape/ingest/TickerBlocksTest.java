@@ -1,0 +1,205 @@
+package tickertape.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Properties;
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tickertape.market.Timeframe;
+
+/**
+ * Ops edit routes/tickers.camel.yaml while the app runs (README, Ingestion, "Tickers"): here on a copy
+ * of routes/ that the app loads and watches, with route reload on. A block added registers its ticker,
+ * starts its route and backfills it; a block removed stops the route and marks the ticker inactive,
+ * keeping its bars; a file that does not parse, or a block with a bad symbol, is logged with the file
+ * and line and changes nothing that runs.
+ */
+class TickerBlocksTest extends IngestionTestSupport {
+    /** A file edit is picked up by a poll every 2 s once it is stable; the backfill then takes seconds. */
+    private static final Duration PICKED_UP = Duration.ofSeconds(60);
+    private static final String KEPT = "KEEP";
+
+    // Assigned while the test support's constructor asks for the properties (no initialisers: see AppTestSupport).
+    private Path routes;
+    private Path tickersFile;
+
+    @Override
+    protected Properties moreProperties() {
+        routes = copyOfRoutes();
+        tickersFile = routes.resolve("tickers.camel.yaml");
+        write(block(KEPT));
+        Properties properties = new Properties();
+        properties.put("camel.main.routes-include-pattern", "file:" + routes + "/polygon.camel.yaml,file:" + routes
+                + "/ingest.camel.yaml,file:" + routes + "/api*.camel.yaml,file:" + tickersFile);
+        properties.put("camel.main.routes-reload-enabled", "true");
+        properties.put("camel.main.routes-reload-directory", routes.toString());
+        // No scheduled refresh fires while a test runs: only the backfill of a started ticker asks Polygon.
+        properties.put("tickertape.refresh-schedule", "0 0 0 1 1 ? 2099");
+        return properties;
+    }
+
+    /** Every test leaves the file as the app started with it: the one block of KEEP. */
+    @AfterEach
+    void restoreTickersFile() throws Exception {
+        write(block(KEPT));
+        await(PICKED_UP, "KEEP alone to be configured", () -> routeStatus("ticker-" + KEPT) == ServiceStatus.Started
+                && tickerRoutes().configuredSymbols().equals(java.util.List.of(KEPT)));
+    }
+
+    @Test
+    void aBlockAddedAtRunTimeRegistersAndBackfillsItsTickerAndRemovingItStopsItAndKeepsItsBars() throws Exception {
+        String symbol = "NEWT";
+        String routeId = "ticker-" + symbol;
+        assertThat(routeStatus(routeId)).isNull();
+
+        write(block(KEPT) + block(symbol));
+
+        await(PICKED_UP, "NEWT to be registered as active", () -> tickerActive(symbol) == Boolean.TRUE);
+        await(PICKED_UP, "route " + routeId + " to start", () -> routeStatus(routeId) == ServiceStatus.Started);
+        await(RUN_TIMEOUT, "the backfill runs of NEWT 1m and 1d to end", () -> queryLong(
+                "select count(*) from ingestion_run where ticker = '" + symbol + "' and trigger = 'backfill'"
+                        + " and status <> 'RUNNING'") == 2 && runs().activeRunFor(symbol, "1m").isEmpty()
+                && runs().activeRunFor(symbol, "1d").isEmpty());
+        assertThat(queryLong("select count(*) from ingestion_run where ticker = '" + symbol
+                + "' and trigger = 'backfill' and status = 'SUCCEEDED'")).isEqualTo(2);
+        // the backfill start is the default (P5D): every whole day from it to today is the source's
+        Instant start = planner().backfillStart(null);
+        LocalDate firstDay = start.atZone(Timeframe.EXCHANGE_ZONE).toLocalDate();
+        LocalDate today = LocalDate.now(Timeframe.EXCHANGE_ZONE);
+        assertStoredExactly(symbol, Timeframe.M1, start, midnight(today), sourceMinutes(symbol, firstDay,
+                today.minusDays(1)));
+        assertThat(barCount(symbol, "1m")).isPositive();
+        assertThat(barCount(symbol, "1d")).isPositive();
+        assertThat(barCount(symbol, "5m")).as("rolled up as the minutes were written").isPositive();
+        assertThat(routeStatus("ticker-" + KEPT)).isEqualTo(ServiceStatus.Started);
+        long bars = queryLong("select count(*) from market_bar where ticker = '" + symbol + "'");
+
+        write(block(KEPT));
+
+        await(PICKED_UP, "route " + routeId + " to be removed", () -> routeStatus(routeId) == null);
+        await(PICKED_UP, "NEWT to be inactive", () -> tickerActive(symbol) == Boolean.FALSE);
+        assertThat(context.getRoute(routeId)).isNull();
+        assertThat(queryLong("select count(*) from market_bar where ticker = '" + symbol + "'"))
+                .as("its bars stay").isEqualTo(bars);
+        assertThat(tickerActive(KEPT)).isTrue();
+        assertThat(routeStatus("ticker-" + KEPT)).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
+    void aFileThatDoesNotParseIsLoggedWithFileAndLineAndTheTickersKeepRunning() throws Exception {
+        int before = LOGS.lines().size();
+        // line 7 opens a flow sequence that never closes
+        write(block(KEPT) + """
+                - templatedRoute:
+                    routeTemplateRef: ticker
+                    routeId: [ticker-BROK
+                    parameters:
+                      - name: symbol
+                        value: BROK
+                """);
+
+        await(PICKED_UP, "the error naming the file", () -> !tickerRoutesErrorsSince(before).isEmpty());
+        String logged = tickerRoutesErrorsSince(before).get(0);
+        assertThat(logged).contains(tickersFile.toString()).containsIgnoringCase("line");
+        assertThat(routeStatus("ticker-" + KEPT)).isEqualTo(ServiceStatus.Started);
+        assertThat(routeStatus("ticker-BROK")).isNull();
+        assertThat(tickerActive(KEPT)).isTrue();
+        assertThat(tickerActive("BROK")).isNull();
+        assertThat(routeStatus("polygon-request")).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
+    void aBlockWithABadSymbolIsLoggedWithFileAndLineAndTheOthersApply() throws Exception {
+        int before = LOGS.lines().size();
+        String content = block(KEPT) + block("OKAY") + """
+                - templatedRoute:
+                    routeTemplateRef: ticker
+                    routeId: ticker-bad
+                    parameters:
+                      - name: symbol
+                        value: "bad sym"
+                """;
+        write(content);
+        int badBlockLine = content.lines().toList().indexOf("    routeId: ticker-bad") + 1;
+
+        await(PICKED_UP, "the error naming the bad block", () -> !tickerRoutesErrorsSince(before).isEmpty());
+        String logged = tickerRoutesErrorsSince(before).get(0);
+        assertThat(logged).contains(tickersFile.toString()).contains("bad sym")
+                .contains(tickersFile + ", line " + badBlockLine + ":");
+        await(PICKED_UP, "the good block added with it to start", () -> routeStatus("ticker-OKAY") == ServiceStatus.Started);
+        assertThat(routeStatus("ticker-bad")).isNull();
+        assertThat(routeStatus("ticker-" + KEPT)).isEqualTo(ServiceStatus.Started);
+        assertThat(queryLong("select count(*) from ticker where symbol = 'bad sym'")).isZero();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private TickerRoutes tickerRoutes() {
+        return context.getRegistry().lookupByNameAndType("tickerRoutes", TickerRoutes.class);
+    }
+
+    private ServiceStatus routeStatus(String routeId) {
+        return context.getRoute(routeId) == null ? null : context.getRouteController().getRouteStatus(routeId);
+    }
+
+    /** ticker.active of the symbol, null when it is not registered. */
+    private Boolean tickerActive(String symbol) throws SQLException {
+        if (queryLong("select count(*) from ticker where symbol = '" + symbol + "'") == 0) {
+            return null;
+        }
+        return queryLong("select count(*) from ticker where symbol = '" + symbol + "' and active") == 1;
+    }
+
+    /** ERROR lines TickerRoutes logged after the first {@code since} captured lines. */
+    private java.util.List<String> tickerRoutesErrorsSince(int since) {
+        java.util.List<String> lines = LOGS.lines();
+        return lines.subList(Math.min(since, lines.size()), lines.size()).stream()
+                .filter(line -> line.startsWith("ERROR ") && line.contains(TickerRoutes.class.getName() + " - "))
+                .toList();
+    }
+
+    private static String block(String symbol) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: ticker
+                    routeId: ticker-%s
+                    parameters:
+                      - name: symbol
+                        value: %s
+                """.formatted(symbol, symbol);
+    }
+
+    private void write(String content) {
+        try {
+            Files.writeString(tickersFile, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path copyOfRoutes() {
+        try {
+            Path copy = Files.createTempDirectory("tickertape-routes-");
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
+                for (Path file : files) {
+                    if (!file.getFileName().toString().equals("tickers.camel.yaml")) {
+                        Files.copy(file, copy.resolve(file.getFileName()));
+                    }
+                }
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
