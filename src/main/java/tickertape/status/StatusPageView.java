@@ -1,5 +1,8 @@
 package tickertape.status;
 
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,6 +14,8 @@ import tickertape.market.Timeframe;
 import tickertape.metrics.SeriesSpan;
 import tickertape.metrics.SessionTime;
 import tickertape.metrics.StoreGauges;
+import tickertape.quality.CoverageSummary;
+import tickertape.quality.SeriesCoverage;
 
 /**
  * The status page's HTML: one self-contained document (inline CSS, inline SVG, a few lines of inline
@@ -25,8 +30,14 @@ final class StatusPageView {
     private static final DateTimeFormatter MINUTE_OF_YEAR = DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    /** What the page shows, as read for this request. */
-    record Data(Map<String, Object> report, StoreGauges gauges, Map<String, Object> runs,
+    /**
+     * What the page shows, as read for this request.
+     *
+     * @param coverage the last recent-coverage check ({@link RecentCoverage}), null before the first
+     * @param coverageDays the days it covers ({@code status.quality-days})
+     */
+    record Data(Map<String, Object> report, StoreGauges gauges, CoverageSummary coverage, int coverageDays,
+                Map<String, Object> runs,
                 List<Map<String, Object>> deadLetters, Map<String, List<Double>> closes, String baseUrl, Instant now) {
     }
 
@@ -113,6 +124,7 @@ final class StatusPageView {
                 .append(legendItem(SeriesHealth.EMPTY, "nothing stored"))
                 .append("<span class=\"muted\">behind = market time (04:00–20:00 ET, trading days) since the newest bar;")
                 .append(" times UTC</span>")
+                .append(coverageLegend())
                 .append("</div><table class=\"matrix\"><thead><tr><th scope=\"col\">Ticker · last 100 1h closes</th>");
         for (Timeframe timeframe : Timeframe.values()) {
             html.append("<th scope=\"col\">").append(timeframe.code()).append("</th>");
@@ -184,7 +196,64 @@ final class StatusPageView {
                     .append(Html.escape(MINUTE.format(last))).append("\">").append(Html.escape(human(Duration.between(last, data.now()))))
                     .append(" ago · <span class=\"lag\">behind ").append(Html.escape(human(lag))).append("</span></div>");
         }
+        coverage(ticker, timeframe);
         html.append("</td>");
+    }
+
+    /** What the coverage line of each cell means, and when it was checked. */
+    private String coverageLegend() {
+        CoverageSummary summary = data.coverage();
+        String checked = summary == null ? "not checked yet" : "checked " + MINUTE.format(summary.checkedAt());
+        return "<span class=\"legend-item\"><span class=\"quality warn\">" + glyph("warn") + " " + data.coverageDays()
+                + "d 99.5% · 2 gaps</span> <span class=\"muted\">" + Html.escape("regular-session bars held of those due"
+                + " in the last " + data.coverageDays() + " days and the gaps in them, below 100% when some are missing"
+                + " (bars the source confirmed it lacks count as neither); " + checked) + "</span></span>";
+    }
+
+    /**
+     * The series' coverage and gaps over the recent window, as GET /api/v2/data/quality reports them for
+     * that window (the gap count links there); a warning when bars are missing. The badge stays the
+     * freshness and backfill's.
+     */
+    private void coverage(String ticker, Timeframe timeframe) {
+        CoverageSummary summary = data.coverage();
+        SeriesCoverage coverage = summary == null ? null : summary.of(ticker, timeframe.code()).orElse(null);
+        String days = data.coverageDays() + "d";
+        if (coverage == null) {
+            html.append("<div class=\"quality\">").append(days).append(" coverage: not checked yet</div>");
+            return;
+        }
+        if (coverage.expectedBars() == 0) {
+            html.append("<div class=\"quality\" data-coverage=\"100.0\" data-gaps=\"0\">").append(days)
+                    .append(" no bars due</div>");
+            return;
+        }
+        boolean complete = coverage.complete();
+        String link = "/api/v2/data/quality?ticker=" + URLEncoder.encode(ticker, StandardCharsets.UTF_8)
+                + "&timeframe=" + timeframe.code() + "&from=" + summary.from() + "&to=" + summary.to();
+        String title = String.format(Locale.ROOT, "%,d of %,d regular-session bars due in the last %s held: %,d missing"
+                        + " in %,d gap(s), %,d confirmed empty by the source in %,d; the link needs an ops key",
+                coverage.presentBars(), coverage.expectedBars(), days, coverage.missingBars(), coverage.openGapCount(),
+                coverage.confirmedEmptyBars(), coverage.confirmedGapCount());
+        html.append("<div class=\"quality").append(complete ? "" : " warn").append("\" data-coverage=\"")
+                .append(coverage.coveragePercent()).append("\" data-gaps=\"").append(coverage.openGapCount())
+                .append("\" data-confirmed-gaps=\"").append(coverage.confirmedGapCount()).append("\" title=\"")
+                .append(Html.escape(title)).append("\">");
+        if (!complete) {
+            html.append(glyph("warn")).append(" ");
+        }
+        html.append(days).append(" ").append(coveragePercent(coverage.coveragePercent())).append(" · <a href=\"")
+                .append(Html.escape(link)).append("\">").append(String.format(Locale.ROOT, "%,d", coverage.openGapCount()))
+                .append(coverage.openGapCount() == 1 ? " gap" : " gaps").append("</a>");
+        if (coverage.confirmedGapCount() > 0) {
+            html.append(" <span class=\"muted\">+").append(coverage.confirmedGapCount()).append(" empty</span>");
+        }
+        html.append("</div>");
+    }
+
+    /** As the quality report states it (rounded down to 0.01, so 100 means complete), without trailing zeros. */
+    static String coveragePercent(double percent) {
+        return BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString() + "%";
     }
 
     /** A run RUNNING for the series, or for the 1m series a rolled-up timeframe comes from. */
@@ -413,6 +482,8 @@ final class StatusPageView {
             .count small{font-size:11px;color:var(--muted);font-weight:400}
             .range,.fresh{font-size:11.5px;color:var(--muted);white-space:nowrap;margin-top:3px;font-variant-numeric:tabular-nums}
             .range{color:#b4c1d3}.nowrap{white-space:nowrap}
+            .quality{font-size:11.5px;color:var(--muted);white-space:nowrap;margin-top:3px;font-variant-numeric:tabular-nums}
+            .quality a{color:inherit}.quality.warn{color:var(--warn)}.quality.warn a{color:var(--warn)}
             .spark{display:block;margin-top:4px}.spark.up polyline{stroke:var(--ok)}.spark.down polyline{stroke:var(--bad)}
             .bar{display:inline-block;width:160px;height:8px;background:var(--line);border-radius:4px;overflow:hidden;
             vertical-align:middle}.bar span{display:block;height:100%;background:var(--ok)}
