@@ -27,6 +27,8 @@ final class StatusPageView {
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE_OF_DAY = DateTimeFormatter.ofPattern("HH:mm'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MINUTE_OF_YEAR = DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -203,11 +205,11 @@ final class StatusPageView {
     /** What the coverage line of each cell means, and when it was checked. */
     private String coverageLegend() {
         CoverageSummary summary = data.coverage();
-        String checked = summary == null ? "not checked yet" : "checked " + MINUTE.format(summary.checkedAt());
+        String checked = summary == null ? "not checked yet" : "checked " + MINUTE_OF_DAY.format(summary.checkedAt());
         return "<span class=\"legend-item\"><span class=\"quality warn\">" + glyph("warn") + " " + data.coverageDays()
-                + "d 99.5% · 2 gaps</span> <span class=\"muted\">" + Html.escape("regular-session bars held of those due"
-                + " in the last " + data.coverageDays() + " days and the gaps in them, below 100% when some are missing"
-                + " (bars the source confirmed it lacks count as neither); " + checked) + "</span></span>";
+                + "d 99.5% · 2 gaps</span> <span class=\"muted\">" + Html.escape("regular-session bars held of those due in"
+                + " the last " + data.coverageDays() + " days, and the gaps the source did not confirm empty; " + checked)
+                + "</span></span>";
     }
 
     /**
@@ -223,11 +225,6 @@ final class StatusPageView {
             html.append("<div class=\"quality\">").append(days).append(" coverage: not checked yet</div>");
             return;
         }
-        if (coverage.expectedBars() == 0) {
-            html.append("<div class=\"quality\" data-coverage=\"100.0\" data-gaps=\"0\">").append(days)
-                    .append(" no bars due</div>");
-            return;
-        }
         boolean complete = coverage.complete();
         String link = "/api/v2/data/quality?ticker=" + URLEncoder.encode(ticker, StandardCharsets.UTF_8)
                 + "&timeframe=" + timeframe.code() + "&from=" + summary.from() + "&to=" + summary.to();
@@ -239,6 +236,10 @@ final class StatusPageView {
                 .append(coverage.coveragePercent()).append("\" data-gaps=\"").append(coverage.openGapCount())
                 .append("\" data-confirmed-gaps=\"").append(coverage.confirmedGapCount()).append("\" title=\"")
                 .append(Html.escape(title)).append("\">");
+        if (coverage.expectedBars() == 0) {
+            html.append(days).append(" no bars due</div>");
+            return;
+        }
         if (!complete) {
             html.append(glyph("warn")).append(" ");
         }
