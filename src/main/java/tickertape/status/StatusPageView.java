@@ -192,9 +192,9 @@ final class StatusPageView {
             html.append("<span class=\"count\">").append(String.format(Locale.ROOT, "%,d", (Long) stored.get("bars")))
                     .append("<small> bars</small></span>")
                     .append("<div class=\"range\" title=\"first and last bar (UTC)\">")
-                    .append(Html.escape(DAY.format(first))).append(" → ")
+                    .append("<span>").append(Html.escape(DAY.format(first))).append(" →</span> <span>")
                     .append(Html.escape(shortLast(timeframe, first, last)))
-                    .append("</div><div class=\"fresh\" title=\"newest bar started ")
+                    .append("</span></div><div class=\"fresh\" title=\"newest bar started ")
                     .append(Html.escape(MINUTE.format(last))).append("\">").append(Html.escape(human(Duration.between(last, data.now()))))
                     .append(" ago · <span class=\"lag\">behind ").append(Html.escape(human(lag))).append("</span></div>");
         }
@@ -228,10 +228,11 @@ final class StatusPageView {
         boolean complete = coverage.complete();
         String link = "/api/v2/data/quality?ticker=" + URLEncoder.encode(ticker, StandardCharsets.UTF_8)
                 + "&timeframe=" + timeframe.code() + "&from=" + summary.from() + "&to=" + summary.to();
-        String title = String.format(Locale.ROOT, "%,d of %,d regular-session bars due in the last %s held: %,d missing"
-                        + " in %,d gap(s), %,d confirmed empty by the source in %,d; the link needs an ops key",
-                coverage.presentBars(), coverage.expectedBars(), days, coverage.missingBars(), coverage.openGapCount(),
-                coverage.confirmedEmptyBars(), coverage.confirmedGapCount());
+        String title = String.format(Locale.ROOT, "Last %d days: %,d of the %,d regular-session bars due are held;"
+                        + " %,d missing in %,d gap(s); %,d confirmed empty by the source in %,d gap(s), not counted."
+                        + " The link needs an ops key.", data.coverageDays(), coverage.presentBars(),
+                coverage.expectedBars(), coverage.missingBars(), coverage.openGapCount(), coverage.confirmedEmptyBars(),
+                coverage.confirmedGapCount());
         html.append("<div class=\"quality").append(complete ? "" : " warn").append("\" data-coverage=\"")
                 .append(coverage.coveragePercent()).append("\" data-gaps=\"").append(coverage.openGapCount())
                 .append("\" data-confirmed-gaps=\"").append(coverage.confirmedGapCount()).append("\" title=\"")
@@ -417,7 +418,10 @@ final class StatusPageView {
                 ? Html.escape(DAY.format(start)) + " → " + Html.escape(DAY.format(end)) : "";
     }
 
-    /** The last bar without its year when the first bar has the same one (a day bar without its time): the cell stays one line. */
+    /**
+     * The last bar without its year when the first bar has the same one (a day bar without its time): the
+     * range stays on one line; one spanning years wraps at its arrow rather than widen the matrix.
+     */
     private static String shortLast(Timeframe timeframe, Instant first, Instant last) {
         boolean sameYear = DAY.format(first).regionMatches(0, DAY.format(last), 0, 4);
         if (timeframe == Timeframe.D1) {
@@ -482,7 +486,7 @@ final class StatusPageView {
             .count{float:right;font-size:16px;font-weight:600;line-height:1.2;font-variant-numeric:tabular-nums}
             .count small{font-size:11px;color:var(--muted);font-weight:400}
             .range,.fresh{font-size:11.5px;color:var(--muted);white-space:nowrap;margin-top:3px;font-variant-numeric:tabular-nums}
-            .range{color:#b4c1d3}.nowrap{white-space:nowrap}
+            .range{color:#b4c1d3;white-space:normal}.range span{white-space:nowrap}.nowrap{white-space:nowrap}
             .quality{font-size:11.5px;color:var(--muted);white-space:nowrap;margin-top:3px;font-variant-numeric:tabular-nums}
             .quality a{color:inherit}.quality.warn{color:var(--warn)}.quality.warn a{color:var(--warn)}
             .spark{display:block;margin-top:4px}.spark.up polyline{stroke:var(--ok)}.spark.down polyline{stroke:var(--bad)}
