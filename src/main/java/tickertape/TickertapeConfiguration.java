@@ -45,9 +45,11 @@ import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
 import tickertape.polygon.PolygonCall;
 import tickertape.polygon.PolygonMeter;
+import tickertape.quality.DataQuality;
 import tickertape.quality.QualityConfiguration;
 import tickertape.sandbox.SandboxPolygonServer;
 import tickertape.status.DatabaseHealthCheck;
+import tickertape.status.RecentCoverage;
 import tickertape.status.StatusPage;
 import tickertape.status.StatusReport;
 import tickertape.store.Database;
@@ -178,11 +180,15 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("manualRuns", new ManualRuns(jsonMapper(), ingestion, planner, tickerRoutes, deadLetters,
                 context.createProducerTemplate(), Clock.systemUTC()));
-        QualityConfiguration.bind(context, database.dataSource(), planner, tickerRoutes);
+        DataQuality dataQuality = QualityConfiguration.bind(context, database.dataSource(), planner, tickerRoutes);
+        // The status page's coverage and gaps, re-checked by the status-quality-refresh route, never per render.
+        RecentCoverage recentCoverage = new RecentCoverage(dataQuality,
+                Integer.parseInt(setting(properties, "status.quality-days")));
+        registry.bind("recentCoverage", recentCoverage);
         StatusReport statusReport = new StatusReport(database, tickerRoutes, runs, polygon.description());
         registry.bind("statusReport", statusReport);
-        registry.bind("statusPage", new StatusPage(statusReport, storeGauges, runs, deadLetters, database.dataSource(),
-                Clock.systemUTC()));
+        registry.bind("statusPage", new StatusPage(statusReport, storeGauges, recentCoverage, runs, deadLetters,
+                database.dataSource(), Clock.systemUTC()));
     }
 
     /** A setting of application.properties, trimmed; its absence is a start-up error naming it. */

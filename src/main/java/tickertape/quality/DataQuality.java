@@ -7,7 +7,10 @@ import java.util.List;
 import tickertape.market.Timeframe;
 import tickertape.quality.QualityRequests.QualityRequest;
 
-/** {@code GET /api/v2/data/quality}: the quality of each series asked for, over the window asked for. */
+/**
+ * {@code GET /api/v2/data/quality}: the quality of each series asked for, over the window asked for; and
+ * the recent coverage of every series, for the status page.
+ */
 public class DataQuality {
     private final QualityRequests requests;
     private final QualityCheck check;
@@ -31,5 +34,21 @@ public class DataQuality {
             }
         }
         return new QualityReport(request.from(), request.to(), clock.instant(), staleness.refreshInterval().toString(), series);
+    }
+
+    /**
+     * The coverage and gaps of every configured series over the last {@code days} days (from midnight in
+     * New York {@code days} days ago to now, the window the scheduled repair covers), as {@link #report}
+     * counts them for the same window: one pass over each series' bars, none of the report's other checks.
+     */
+    public CoverageSummary recentCoverage(int days) throws SQLException {
+        QualityRequest request = requests.recent(days);
+        List<SeriesCoverage> series = new ArrayList<>();
+        for (String symbol : request.tickers()) {
+            for (Timeframe each : request.timeframes()) {
+                series.add(check.coverage(symbol, each, request.from(), request.to()));
+            }
+        }
+        return new CoverageSummary(request.from(), request.to(), clock.instant(), series);
     }
 }

@@ -39,17 +39,31 @@ public class QualityCheck {
 
     SeriesQuality series(String ticker, Timeframe timeframe, Instant from, Instant to) throws SQLException {
         Scan scan = scan(ticker, timeframe, from, to);
+        SeriesCoverage coverage = coverage(ticker, timeframe, scan);
         List<Gap> gaps = scan.gaps();
-        int confirmed = gaps.stream().filter(Gap::confirmed).mapToInt(Gap::bars).sum();
-        int missing = gaps.stream().filter(gap -> !gap.confirmed()).mapToInt(Gap::bars).sum();
         BarTally tally = scan.tally();
-        int present = tally.presentExpected().size();
         Instant newest = store.newest(ticker, timeframe);
-        return new SeriesQuality(ticker, timeframe.code(), scan.expected(), present, missing, confirmed,
-                coveragePercent(present, missing), gaps.size(), gaps.subList(0, Math.min(gaps.size(), LISTED_GAPS)),
+        return new SeriesQuality(ticker, timeframe.code(), coverage.expectedBars(), coverage.presentBars(),
+                coverage.missingBars(), coverage.confirmedEmptyBars(), coverage.coveragePercent(), coverage.gapCount(),
+                gaps.subList(0, Math.min(gaps.size(), LISTED_GAPS)),
                 tally.extendedHours(), newest, scan.due(), newest == null || newest.isBefore(scan.due()),
                 tally.ohlcViolations(), tally.duplicates(), tally.misaligned(),
                 timeframe.isDerivedFromMinutes() ? derivedMismatches(ticker, timeframe, from, to) : null);
+    }
+
+    /** The coverage and gap figures of {@link #series} alone: one pass over the bars, no other read. */
+    SeriesCoverage coverage(String ticker, Timeframe timeframe, Instant from, Instant to) throws SQLException {
+        return coverage(ticker, timeframe, scan(ticker, timeframe, from, to));
+    }
+
+    private static SeriesCoverage coverage(String ticker, Timeframe timeframe, Scan scan) {
+        List<Gap> gaps = scan.gaps();
+        int confirmed = gaps.stream().filter(Gap::confirmed).mapToInt(Gap::bars).sum();
+        int missing = gaps.stream().filter(gap -> !gap.confirmed()).mapToInt(Gap::bars).sum();
+        int openGaps = (int) gaps.stream().filter(gap -> !gap.confirmed()).count();
+        int present = scan.tally().presentExpected().size();
+        return new SeriesCoverage(ticker, timeframe.code(), scan.expected(), present, missing, confirmed,
+                coveragePercent(present, missing), gaps.size(), openGaps);
     }
 
     /** The gaps of a series in [from, to) as of now, confirmed ones included. */

@@ -13,7 +13,8 @@ public final class QualityConfiguration {
     private QualityConfiguration() {
     }
 
-    public static void bind(CamelContext context, DataSource dataSource, SeriesPlanner planner,
+    /** @return the {@code dataQuality} bean, which the status page also reads coverage from */
+    public static DataQuality bind(CamelContext context, DataSource dataSource, SeriesPlanner planner,
                             TickerRoutes tickerRoutes) {
         Clock clock = Clock.systemUTC();
         ExchangeCalendar calendar = new ExchangeCalendar();
@@ -23,9 +24,11 @@ public final class QualityConfiguration {
         QualityRequests requests = new QualityRequests(tickerRoutes, store, clock,
                 Integer.parseInt(setting(context, "quality.default-days")));
         Registry registry = context.getRegistry();
-        registry.bind("dataQuality", new DataQuality(requests, check, staleness, clock));
+        DataQuality dataQuality = new DataQuality(requests, check, staleness, clock);
+        registry.bind("dataQuality", dataQuality);
         registry.bind("gapRepair", new GapRepair(requests, check, store, planner, context.createProducerTemplate(),
                 Integer.parseInt(setting(context, "quality.repair-days"))));
+        return dataQuality;
     }
 
     private static String setting(CamelContext context, String key) {

@@ -16,8 +16,8 @@ import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
 
 /**
- * {@code GET /}: gathers what ops look at (the status report, the series spans the metrics keep, runs,
- * dead letters, recent closes) and has {@link StatusPageView} render it. Open to everyone like
+ * {@code GET /}: gathers what ops look at (the status report, the series spans the metrics keep, the
+ * recent coverage and gaps {@link RecentCoverage} keeps, runs, dead letters, recent closes) and has {@link StatusPageView} render it. Open to everyone like
  * {@code /api/v2/status}: it shows nothing that report does not, plus dead letters (requests without key).
  */
 public class StatusPage {
@@ -38,15 +38,17 @@ public class StatusPage {
 
     private final StatusReport report;
     private final StoreGauges gauges;
+    private final RecentCoverage coverage;
     private final IngestionRuns runs;
     private final DeadLetters deadLetters;
     private final DataSource dataSource;
     private final Clock clock;
 
-    public StatusPage(StatusReport report, StoreGauges gauges, IngestionRuns runs, DeadLetters deadLetters,
-                      DataSource dataSource, Clock clock) {
+    public StatusPage(StatusReport report, StoreGauges gauges, RecentCoverage coverage, IngestionRuns runs,
+                      DeadLetters deadLetters, DataSource dataSource, Clock clock) {
         this.report = report;
         this.gauges = gauges;
+        this.coverage = coverage;
         this.runs = runs;
         this.deadLetters = deadLetters;
         this.dataSource = dataSource;
@@ -58,6 +60,8 @@ public class StatusPage {
         StatusPageView.Data data = new StatusPageView.Data(
                 report.report(),
                 gauges,
+                coverage.latest().orElse(null),
+                coverage.days(),
                 runs.overview(RECENT_RUNS),
                 deadLetters.list(DEAD_LETTERS),
                 recentCloses(),

@@ -1,5 +1,8 @@
 package tickertape.status;
 
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,6 +14,8 @@ import tickertape.market.Timeframe;
 import tickertape.metrics.SeriesSpan;
 import tickertape.metrics.SessionTime;
 import tickertape.metrics.StoreGauges;
+import tickertape.quality.CoverageSummary;
+import tickertape.quality.SeriesCoverage;
 
 /**
  * The status page's HTML: one self-contained document (inline CSS, inline SVG, a few lines of inline
@@ -22,11 +27,19 @@ final class StatusPageView {
             .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE_OF_DAY = DateTimeFormatter.ofPattern("HH:mm'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MINUTE_OF_YEAR = DateTimeFormatter.ofPattern("MM-dd HH:mm", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    /** What the page shows, as read for this request. */
-    record Data(Map<String, Object> report, StoreGauges gauges, Map<String, Object> runs,
+    /**
+     * What the page shows, as read for this request.
+     *
+     * @param coverage the last recent-coverage check ({@link RecentCoverage}), null before the first
+     * @param coverageDays the days it covers ({@code status.quality-days})
+     */
+    record Data(Map<String, Object> report, StoreGauges gauges, CoverageSummary coverage, int coverageDays,
+                Map<String, Object> runs,
                 List<Map<String, Object>> deadLetters, Map<String, List<Double>> closes, String baseUrl, Instant now) {
     }
 
@@ -113,6 +126,7 @@ final class StatusPageView {
                 .append(legendItem(SeriesHealth.EMPTY, "nothing stored"))
                 .append("<span class=\"muted\">behind = market time (04:00–20:00 ET, trading days) since the newest bar;")
                 .append(" times UTC</span>")
+                .append(coverageLegend())
                 .append("</div><table class=\"matrix\"><thead><tr><th scope=\"col\">Ticker · last 100 1h closes</th>");
         for (Timeframe timeframe : Timeframe.values()) {
             html.append("<th scope=\"col\">").append(timeframe.code()).append("</th>");
@@ -178,13 +192,70 @@ final class StatusPageView {
             html.append("<span class=\"count\">").append(String.format(Locale.ROOT, "%,d", (Long) stored.get("bars")))
                     .append("<small> bars</small></span>")
                     .append("<div class=\"range\" title=\"first and last bar (UTC)\">")
-                    .append(Html.escape(DAY.format(first))).append(" → ")
+                    .append("<span>").append(Html.escape(DAY.format(first))).append(" →</span> <span>")
                     .append(Html.escape(shortLast(timeframe, first, last)))
-                    .append("</div><div class=\"fresh\" title=\"newest bar started ")
+                    .append("</span></div><div class=\"fresh\" title=\"newest bar started ")
                     .append(Html.escape(MINUTE.format(last))).append("\">").append(Html.escape(human(Duration.between(last, data.now()))))
                     .append(" ago · <span class=\"lag\">behind ").append(Html.escape(human(lag))).append("</span></div>");
         }
+        coverage(ticker, timeframe);
         html.append("</td>");
+    }
+
+    /** What the coverage line of each cell means, and when it was checked. */
+    private String coverageLegend() {
+        CoverageSummary summary = data.coverage();
+        String checked = summary == null ? "not checked yet" : "checked " + MINUTE_OF_DAY.format(summary.checkedAt());
+        return "<span class=\"legend-item\"><span class=\"quality warn\">" + glyph("warn") + " " + data.coverageDays()
+                + "d 99.5% · 2 gaps</span> <span class=\"muted\">" + Html.escape("regular-session bars held of those due in"
+                + " the last " + data.coverageDays() + " days, and the gaps the source did not confirm empty; " + checked)
+                + "</span></span>";
+    }
+
+    /**
+     * The series' coverage and gaps over the recent window, as GET /api/v2/data/quality reports them for
+     * that window (the gap count links there); a warning when bars are missing. The badge stays the
+     * freshness and backfill's.
+     */
+    private void coverage(String ticker, Timeframe timeframe) {
+        CoverageSummary summary = data.coverage();
+        SeriesCoverage coverage = summary == null ? null : summary.of(ticker, timeframe.code()).orElse(null);
+        String days = data.coverageDays() + "d";
+        if (coverage == null) {
+            html.append("<div class=\"quality\">").append(days).append(" coverage: not checked yet</div>");
+            return;
+        }
+        boolean complete = coverage.complete();
+        String link = "/api/v2/data/quality?ticker=" + URLEncoder.encode(ticker, StandardCharsets.UTF_8)
+                + "&timeframe=" + timeframe.code() + "&from=" + summary.from() + "&to=" + summary.to();
+        String title = String.format(Locale.ROOT, "Last %d days: %,d of the %,d regular-session bars due are held;"
+                        + " %,d missing in %,d gap(s); %,d confirmed empty by the source in %,d gap(s), not counted."
+                        + " The link needs an ops key.", data.coverageDays(), coverage.presentBars(),
+                coverage.expectedBars(), coverage.missingBars(), coverage.openGapCount(), coverage.confirmedEmptyBars(),
+                coverage.confirmedGapCount());
+        html.append("<div class=\"quality").append(complete ? "" : " warn").append("\" data-coverage=\"")
+                .append(coverage.coveragePercent()).append("\" data-gaps=\"").append(coverage.openGapCount())
+                .append("\" data-confirmed-gaps=\"").append(coverage.confirmedGapCount()).append("\" title=\"")
+                .append(Html.escape(title)).append("\">");
+        if (coverage.expectedBars() == 0) {
+            html.append(days).append(" no bars due</div>");
+            return;
+        }
+        if (!complete) {
+            html.append(glyph("warn")).append(" ");
+        }
+        html.append(days).append(" ").append(coveragePercent(coverage.coveragePercent())).append(" · <a href=\"")
+                .append(Html.escape(link)).append("\">").append(String.format(Locale.ROOT, "%,d", coverage.openGapCount()))
+                .append(coverage.openGapCount() == 1 ? " gap" : " gaps").append("</a>");
+        if (coverage.confirmedGapCount() > 0) {
+            html.append(" <span class=\"muted\">+").append(coverage.confirmedGapCount()).append(" empty</span>");
+        }
+        html.append("</div>");
+    }
+
+    /** As the quality report states it (rounded down to 0.01, so 100 means complete), without trailing zeros. */
+    static String coveragePercent(double percent) {
+        return BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString() + "%";
     }
 
     /** A run RUNNING for the series, or for the 1m series a rolled-up timeframe comes from. */
@@ -347,7 +418,10 @@ final class StatusPageView {
                 ? Html.escape(DAY.format(start)) + " → " + Html.escape(DAY.format(end)) : "";
     }
 
-    /** The last bar without its year when the first bar has the same one (a day bar without its time): the cell stays one line. */
+    /**
+     * The last bar without its year when the first bar has the same one (a day bar without its time): the
+     * range stays on one line; one spanning years wraps at its arrow rather than widen the matrix.
+     */
     private static String shortLast(Timeframe timeframe, Instant first, Instant last) {
         boolean sameYear = DAY.format(first).regionMatches(0, DAY.format(last), 0, 4);
         if (timeframe == Timeframe.D1) {
@@ -412,7 +486,9 @@ final class StatusPageView {
             .count{float:right;font-size:16px;font-weight:600;line-height:1.2;font-variant-numeric:tabular-nums}
             .count small{font-size:11px;color:var(--muted);font-weight:400}
             .range,.fresh{font-size:11.5px;color:var(--muted);white-space:nowrap;margin-top:3px;font-variant-numeric:tabular-nums}
-            .range{color:#b4c1d3}.nowrap{white-space:nowrap}
+            .range{color:#b4c1d3;white-space:normal}.range span{white-space:nowrap}.nowrap{white-space:nowrap}
+            .quality{font-size:11.5px;color:var(--muted);white-space:nowrap;margin-top:3px;font-variant-numeric:tabular-nums}
+            .quality a{color:inherit}.quality.warn{color:var(--warn)}.quality.warn a{color:var(--warn)}
             .spark{display:block;margin-top:4px}.spark.up polyline{stroke:var(--ok)}.spark.down polyline{stroke:var(--bad)}
             .bar{display:inline-block;width:160px;height:8px;background:var(--line);border-radius:4px;overflow:hidden;
             vertical-align:middle}.bar span{display:block;height:100%;background:var(--ok)}

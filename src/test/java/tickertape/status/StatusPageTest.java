@@ -14,10 +14,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,7 +31,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import tickertape.AppTestSupport;
+import tickertape.ingest.SeriesPlanner;
+import tickertape.keys.ApiKeys;
+import tickertape.keys.Role;
+import tickertape.market.ExchangeCalendar;
+import tickertape.market.Timeframe;
 
 /**
  * {@code GET /}, the ops status page, on the whole app with the sandbox source (which backfills a few
@@ -49,8 +60,25 @@ class StatusPageTest extends AppTestSupport {
     private static final Pattern ROW = Pattern.compile("<tr data-ticker=\"([A-Z.]+)\">(.*?)</tr>", Pattern.DOTALL);
     private static final Pattern CELL = Pattern.compile("<td[^>]* data-timeframe=\"([0-9a-z]+)\"([^>]*)>");
     private static final Pattern BARS = Pattern.compile("data-bars=\"(\\d+)\"");
+    /** A cell's coverage line: its figures as data attributes, the gap count linking to the quality report. */
+    private static final Pattern COVERAGE = Pattern.compile("<div class=\"quality( warn)?\" data-coverage=\"([0-9.]+)\""
+            + " data-gaps=\"(\\d+)\" data-confirmed-gaps=\"(\\d+)\" title=\"[^\"]*\">(.*?)</div>", Pattern.DOTALL);
+    private static final Pattern LINK = Pattern.compile("<a href=\"([^\"]+)\">");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The coverage window of this test: inside the sandbox's backfill (P5D) whatever the UTC/New York date. */
+    private static final int COVERAGE_DAYS = 4;
 
     private boolean backfilled;
+    private String opsKey;
+
+    @Override
+    protected Properties extraProperties() {
+        Properties properties = new Properties();
+        properties.put("status.quality-days", String.valueOf(COVERAGE_DAYS));
+        // No scheduled repair refetching the gaps a test makes.
+        properties.put("quality.repair-enabled", "false");
+        return properties;
+    }
 
     /** Once per class, after the app has started: every configured series has bars. */
     @BeforeEach
@@ -109,6 +137,88 @@ class StatusPageTest extends AppTestSupport {
         }
     }
 
+    /**
+     * SPY's sandbox 1m bars are complete; on its last whole trading day in the window, 10 minutes are
+     * deleted (an open gap) and 5 more deleted and confirmed empty. Its cell then shows what the
+     * quality report says of the same series and window: 10 missing, 1 gap, 1 confirmed empty apart.
+     */
+    @Test
+    void eachCellShowsTheCoverageAndGapsTheQualityReportHasForTheSameWindow() throws Exception {
+        ExchangeCalendar calendar = new ExchangeCalendar();
+        LocalDate today = LocalDate.now(ExchangeCalendar.ZONE);
+        LocalDate day = today.minusDays(1);
+        while (!calendar.isTradingDay(day)) {
+            day = day.minusDays(1);
+        }
+        Assumptions.assumeTrue(!day.isBefore(today.minusDays(COVERAGE_DAYS)),
+                "no whole trading day in the last " + COVERAGE_DAYS + " days");
+        Instant gapFrom = newYork(day, "10:00");
+        Instant gapTo = newYork(day, "10:10");
+        Instant emptyFrom = newYork(day, "11:00");
+        Instant emptyTo = newYork(day, "11:05");
+        assertThat(queryLong("select count(*) from market_bar where ticker = 'SPY' and timeframe = '1m' and ts >= '"
+                + gapFrom + "' and ts < '" + emptyTo + "'")).as("sandbox SPY minutes 10:00–11:05 of %s", day).isEqualTo(65);
+        execute("delete from market_bar where ticker = 'SPY' and timeframe = '1m' and ((ts >= '" + gapFrom + "' and ts < '"
+                + gapTo + "') or (ts >= '" + emptyFrom + "' and ts < '" + emptyTo + "'))");
+        context.getRegistry().lookupByNameAndType("seriesPlanner", SeriesPlanner.class)
+                .confirmEmpty("SPY", Timeframe.M1, emptyFrom, emptyTo);
+        RecentCoverage recent = context.getRegistry().lookupByNameAndType("recentCoverage", RecentCoverage.class);
+
+        // During a session, bars keep coming due: compare a page with a report read right after it, retrying
+        // until no minute came due between the two.
+        String[] cell = new String[1];
+        JsonNode[] reported = new JsonNode[1];
+        await(BACKFILL, "the page's SPY 1m coverage to equal the quality report's", () -> {
+            recent.refresh();
+            cell[0] = coverageLine(get(baseUrl() + "/").body(), "SPY", "1m");
+            Matcher line = COVERAGE.matcher(cell[0]);
+            assertThat(line.matches()).as("coverage line %s", cell[0]).isTrue();
+            Matcher link = LINK.matcher(line.group(5));
+            assertThat(link.find()).as("gap link in %s", cell[0]).isTrue();
+            reported[0] = quality(link.group(1).replace("&amp;", "&"));
+            return reported[0].path("coveragePercent").asText().equals(line.group(2));
+        });
+
+        Matcher line = COVERAGE.matcher(cell[0]);
+        assertThat(line.matches()).isTrue();
+        JsonNode series = reported[0];
+        int present = series.path("presentBars").asInt();
+        assertThat(series.path("missingBars").asInt()).isEqualTo(10);
+        assertThat(series.path("confirmedEmptyBars").asInt()).isEqualTo(5);
+        assertThat(series.path("gapCount").asInt()).isEqualTo(2);
+        assertThat(series.path("expectedBars").asInt()).isEqualTo(present + 15);
+        assertThat(series.path("gaps").get(0).path("start").asText()).isEqualTo(gapFrom.toString());
+        assertThat(series.path("gaps").get(0).path("bars").asInt()).isEqualTo(10);
+        assertThat(series.path("gaps").get(0).path("confirmed").asBoolean()).isFalse();
+        assertThat(series.path("gaps").get(1).path("start").asText()).isEqualTo(emptyFrom.toString());
+        assertThat(series.path("gaps").get(1).path("confirmed").asBoolean()).isTrue();
+        double coverage = Math.floor(10_000.0 * present / (present + 10)) / 100;
+        assertThat(series.path("coveragePercent").asDouble()).isEqualTo(coverage).isLessThan(100);
+
+        assertThat(line.group(1)).as("missing bars make the line a warning").isEqualTo(" warn");
+        assertThat(Double.parseDouble(line.group(2))).isEqualTo(coverage);
+        assertThat(line.group(3)).as("open gaps").isEqualTo("1");
+        assertThat(line.group(4)).as("confirmed-empty gaps").isEqualTo("1");
+        assertThat(line.group(5).replaceAll("<[^>]+>", "")).isEqualTo("▲ " + COVERAGE_DAYS + "d "
+                + StatusPageView.coveragePercent(coverage) + " · 1 gap +1 empty");
+    }
+
+    @Test
+    void everyCellHasACoverageLineLinkingToTheQualityReportOfItsSeries() throws Exception {
+        String html = get(baseUrl() + "/").body();
+        for (String ticker : TICKERS) {
+            for (String timeframe : TIMEFRAMES) {
+                String cell = coverageLine(html, ticker, timeframe);
+                Matcher line = COVERAGE.matcher(cell);
+                assertThat(line.matches()).as("coverage line of %s %s: %s", ticker, timeframe, cell).isTrue();
+                Matcher link = LINK.matcher(line.group(5));
+                assertThat(link.find()).isTrue();
+                assertThat(link.group(1)).startsWith("/api/v2/data/quality?ticker=" + ticker + "&amp;timeframe="
+                        + timeframe + "&amp;from=");
+            }
+        }
+    }
+
     @Test
     void headlessChromiumRendersTheMatrixAndAScreenshot() throws Exception {
         assumeChromium();
@@ -140,6 +250,46 @@ class StatusPageTest extends AppTestSupport {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The coverage line of one cell of the page (its {@code <div class="quality...">}), or the whole cell when it has none. */
+    private static String coverageLine(String html, String ticker, String timeframe) {
+        Matcher row = ROW.matcher(html);
+        while (row.find()) {
+            if (row.group(1).equals(ticker)) {
+                Matcher cell = Pattern.compile("data-timeframe=\"" + timeframe + "\"[^>]*>(.*?)</td>", Pattern.DOTALL)
+                        .matcher(row.group(2));
+                assertThat(cell.find()).as("cell %s %s", ticker, timeframe).isTrue();
+                int start = cell.group(1).indexOf("<div class=\"quality");
+                return start < 0 ? cell.group(1) : cell.group(1).substring(start);
+            }
+        }
+        throw new AssertionError("no row for " + ticker);
+    }
+
+    /** One series of GET /api/v2/data/quality (the path and query as the page links it), with an ops key. */
+    private JsonNode quality(String pathAndQuery) throws Exception {
+        if (opsKey == null) {
+            opsKey = context.getRegistry().findSingleByType(ApiKeys.class).issue(Role.OPS, "status page test", 1_000_000)
+                    .secret();
+        }
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + pathAndQuery))
+                .header("Authorization", "Bearer " + opsKey).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode series = JSON.readTree(response.body()).path("series");
+        assertThat(series.size()).isEqualTo(1);
+        return series.get(0);
+    }
+
+    private static Instant newYork(LocalDate day, String time) {
+        return day.atTime(LocalTime.parse(time)).atZone(ExchangeCalendar.ZONE).toInstant();
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
 
     /** Ticker -> timeframe -> bars, as the page's matrix states them (data attributes of its rows and cells). */
     private static Map<String, Map<String, Long>> matrix(String html) {
