@@ -29,8 +29,9 @@ public final class ApiPlatform {
         registry.bind("apiKeys", keys);
         registry.bind("restVerbs", verbs);
         registry.bind("rateLimits", rateLimits);
-        registry.bind("apiGuard", new ApiGuard(verbs, keys, rateLimits));
-        registry.bind("apiErrors", new ApiErrors(json));
+        ApiErrors errors = new ApiErrors(json);
+        registry.bind("apiGuard", new ApiGuard(verbs, keys, rateLimits, errors));
+        registry.bind("apiErrors", errors);
         registry.bind("responseHeaders", new ResponseHeaders());
         context.addStartupListener(new PlatformHttpProblems(verbs, json));
     }
