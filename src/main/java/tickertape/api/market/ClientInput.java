@@ -2,6 +2,7 @@ package tickertape.api.market;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -99,7 +100,8 @@ public final class ClientInput {
             throw ApiProblem.invalidParameter("body", "a JSON body is required");
         }
         try {
-            return mapper.readValue(body, type);
+            // trailing tokens ({...}x) make the body malformed, not a valid object followed by noise
+            return mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(body);
         } catch (UnrecognizedPropertyException e) {
             throw ApiProblem.invalidParameter(path(e), "unknown field");
         } catch (JsonMappingException e) {
