@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,6 +63,53 @@ class AppLifecycleIT {
             assertThat(restarted.awaitReady(START)).as(restarted.output()).isTrue();
             assertThat(query(workDir, "select count(*) from ticker where symbol = 'KEPT'")).isEqualTo(1);
         }
+    }
+
+    @Test
+    void keysMadeByTheCliWhileTheAppRunsWorkAreListedWithoutSecretAndRevoke() throws Exception {
+        Path workDir = AppProcess.newWorkDir(temp);
+        try (AppProcess app = AppProcess.start(workDir, Map.of())) {
+            assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+            Path opsKeyFile = workDir.resolve("data/ops.key");
+            assertThat(Files.getPosixFilePermissions(opsKeyFile)).extracting(Object::toString)
+                    .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+            String opsKey = Files.readString(opsKeyFile).trim();
+            assertThat(status(app, "/api/v2/data/ingest/status", opsKey)).isEqualTo(200);
+            assertThat(status(app, "/api/v2/data/ingest/status", null)).isEqualTo(401);
+
+            AppProcess.Command created = AppProcess.keys(workDir, "create", "--role", "bot", "--name", "trading bot",
+                    "--rpm", "100");
+            assertThat(created.exitCode()).as(created.err()).isZero();
+            String key = created.out().trim();
+            assertThat(key).as("stdout is the key alone").matches("tt_bot_[0-9A-Za-z]{43}");
+            String prefix = key.substring(0, "tt_bot_".length() + 8);
+            assertThat(created.err()).contains(prefix).doesNotContain(key);
+
+            String latest = "/api/v2/data/market/latest?ticker=SPY&timeframe=1m";
+            assertThat(status(app, latest, key)).as("the new key is usable at once").isIn(200, 404);
+            assertThat(status(app, "/api/v2/data/dead-letters", key)).as("a bot key on an ops endpoint").isEqualTo(403);
+
+            AppProcess.Command listed = AppProcess.keys(workDir, "list");
+            assertThat(listed.exitCode()).as(listed.err()).isZero();
+            assertThat(listed.out()).contains(prefix).contains("trading bot").contains("active").contains("first ops key")
+                    .doesNotContain(key).doesNotContain(opsKey);
+
+            AppProcess.Command revoked = AppProcess.keys(workDir, "revoke", prefix);
+            assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+            assertThat(status(app, latest, key)).as("a revoked key, on the next request").isEqualTo(401);
+            assertThat(AppProcess.keys(workDir, "list").out()).contains("revoked");
+            assertThat(AppProcess.keys(workDir, "revoke", prefix).exitCode()).as("revoking twice").isEqualTo(1);
+
+            String table = queryText(workDir, "select coalesce(string_agg(k::text, E'\\n'), '') from api_key k");
+            assertThat(table).contains(prefix).doesNotContain(key).doesNotContain(opsKey);
+            assertThat(app.output()).doesNotContain(key).doesNotContain(opsKey);
+        }
+    }
+
+    private static int status(AppProcess app, String path, String key) {
+        HttpResponse<String> response = (key == null ? app.get(path) : app.get(path, "Authorization", "Bearer " + key))
+                .orElseThrow();
+        return response.statusCode();
     }
 
     @Test
@@ -198,6 +246,13 @@ class AppLifecycleIT {
     private static String setting(Path workDir, String name) throws Exception {
         try (Connection c = connect(workDir); Statement s = c.createStatement();
              ResultSet rows = s.executeQuery("show " + name)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static String queryText(Path workDir, String sql) throws Exception {
+        try (Connection c = connect(workDir); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
             rows.next();
             return rows.getString(1);
         }

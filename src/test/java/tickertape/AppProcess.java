@@ -83,6 +83,45 @@ final class AppProcess implements AutoCloseable {
         return get(httpPort, path);
     }
 
+    /** GET with request headers given as name, value, name, value... */
+    Optional<HttpResponse<String>> get(String path, String... headers) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                    .timeout(Duration.ofSeconds(5));
+            for (int i = 0; i < headers.length; i += 2) {
+                request.header(headers[i], headers[i + 1]);
+            }
+            return Optional.of(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** What {@code java -jar tickertape.jar keys ...} printed and returned. */
+    record Command(int exitCode, String out, String err) {
+    }
+
+    /** Runs {@code java -jar tickertape.jar keys <args>} in {@code workDir}, as ops would next to the running app. */
+    static Command keys(Path workDir, String... args) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBinary(), "-jar", JAR.toString(),
+                "keys"));
+        command.addAll(java.util.List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().keySet().removeIf(key -> key.startsWith("TICKERTAPE_") || key.equals("DATABASE_URL")
+                || key.startsWith("POLYGON_"));
+        Path out = Files.createTempFile(workDir, "keys-", ".out");
+        Path err = Files.createTempFile(workDir, "keys-", ".err");
+        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("keys " + String.join(" ", args) + " did not end within 60 s");
+        }
+        return new Command(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     Optional<HttpResponse<String>> getManagement(String path) {
         return get(managementPort, path);
     }

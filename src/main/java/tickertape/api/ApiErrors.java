@@ -45,8 +45,8 @@ public class ApiErrors implements Processor, Predicate {
         answer(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
     }
 
-    /** Makes {@code failure}'s problem the exchange's response. */
-    void answer(Exchange exchange, Throwable failure) throws JsonProcessingException {
+    /** Makes {@code failure} the exchange's answer: its problem response, logged under the request id if a 500. */
+    public void answer(Exchange exchange, Throwable failure) throws JsonProcessingException {
         Message message = exchange.getMessage();
         String path = message.getHeader(Exchange.HTTP_PATH, String.class);
         Problem problem = classify(failure, path, exchange.getExchangeId());

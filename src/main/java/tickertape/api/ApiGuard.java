@@ -18,6 +18,11 @@ import tickertape.keys.ApiKeys;
  * {@code WWW-Authenticate}), 403, or 429 (with {@code Retry-After}). The RateLimit headers go on
  * every answer.
  *
+ * <p>A refusal is answered here, and the route stopped: the guard runs as an {@code interceptFrom}
+ * step, which the route configuration's {@code onException} does not cover (its failures would reach
+ * the client as a bare 500 echoing the request's headers). The same holds for a failure of the guard
+ * itself (the key store unreachable): a problem 500, logged under the request id.
+ *
  * <p>The key is taken from {@code Authorization: Bearer}, {@code X-API-Key}, or, on the
  * Polygon-compatible path only, {@code apiKey=} (Polygon's clients send it there); it is then
  * removed from the message, so no route, log line or response ever carries it.

@@ -2,11 +2,15 @@ package tickertape.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.camel.CamelContext;
@@ -19,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Problem responses for what the HTTP server refuses before any route runs: an unknown path (404),
  * a verb the path does not serve (405, with {@code Allow}), a {@code Content-Type} or
  * {@code Accept} the verb does not declare (415, 406), a body over {@code camel.server.max-body-size}
- * (413), a request it cannot read (400).
+ * (413), a request it cannot read (400, also when its URI does not decode).
  *
  * <p>Vert.x answers these with HTML or an empty body, from error handlers of its root router,
  * which Camel does not expose. So a last, catch-all route on the API router answers every request
@@ -29,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public class PlatformHttpProblems implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(PlatformHttpProblems.class);
     private static final int MAX_INSTANCE_LENGTH = 256;
+    private static final String UNREADABLE = "The request could not be read (a path or query that does not decode?).";
+    private static final String TOO_LARGE = "The body is larger than this server accepts.";
 
     private final RestVerbs verbs;
     private final ObjectMapper json;
@@ -43,7 +49,33 @@ public class PlatformHttpProblems implements StartupListener {
         for (VertxPlatformHttpRouter router : context.getRegistry().findByType(VertxPlatformHttpRouter.class)) {
             if (router.isMainServer()) {
                 router.route().last().handler(this::unmatched).failureHandler(this::failed);
+                answerRootFailures(router);
             }
+        }
+    }
+
+    /**
+     * A request whose path or query Vert.x cannot decode ({@code /api/%ZZ}, {@code ?limit=%ZZ}) fails
+     * while it is routed, before any route's handler runs; such failures reach the routers' error
+     * handlers (Vert.x's default answers a text/plain "Bad Request"). Both the API's router and the
+     * server's root router, which the API's is mounted on, get ours.
+     */
+    private void answerRootFailures(VertxPlatformHttpRouter router) {
+        Handler<HttpServerRequest> root = router.getServer() == null || router.getServer().getServer() == null
+                ? null : router.getServer().getServer().requestHandler();
+        // The handler is chosen by the status Vert.x settled on; the context it gets may not carry it.
+        Map<Integer, Handler<RoutingContext>> handlers = Map.of(
+                400, routing -> answer(routing, 400, UNREADABLE),
+                413, routing -> answer(routing, 413, TOO_LARGE),
+                500, this::failed);
+        handlers.forEach((status, handler) -> {
+            router.errorHandler(status, handler);
+            if (root instanceof Router rootRouter) {
+                rootRouter.errorHandler(status, handler);
+            }
+        });
+        if (!(root instanceof Router)) {
+            LOG.warn("The HTTP server's root router is not reachable: undecodable paths get Vert.x's own answer");
         }
     }
 
@@ -68,10 +100,11 @@ public class PlatformHttpProblems implements StartupListener {
     }
 
     private void failed(RoutingContext routing) {
-        int status = routing.statusCode() > 0 ? routing.statusCode() : 500;
+        int status = routing.statusCode() > 0 ? routing.statusCode()
+                : routing.failure() instanceof HttpException refusal ? refusal.getStatusCode() : 500;
         switch (status) {
-            case 400 -> answer(routing, 400, "The request could not be read.");
-            case 413 -> answer(routing, 413, "The body is larger than this server accepts.");
+            case 400 -> answer(routing, 400, UNREADABLE);
+            case 413 -> answer(routing, 413, TOO_LARGE);
             default -> answer(routing, 500, null);
         }
     }

@@ -6,19 +6,31 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpHeaderFilterStrategy;
 
 /**
- * Which message headers become HTTP response headers: only those the API sets on purpose. Camel
- * turns a request's query parameters and headers into message headers, and platform-http would
- * otherwise send them all back (a {@code ?ticker=SPY} came back as a {@code ticker: SPY} header).
- * Content-Type and Content-Length are written by platform-http itself. The request direction keeps
- * platform-http's own filter.
+ * Which message headers reach an HTTP response: only those the API sets on purpose (listed here).
+ *
+ * <p>Camel keeps a request's headers and query parameters as message headers, and platform-http
+ * copies every message header its filter lets through to the response: by default
+ * {@code ?ticker=SPY} came back as a response header {@code ticker: SPY}, and a query parameter
+ * named {@code Set-Cookie}, {@code Location} or {@code Access-Control-Allow-Origin} would have set
+ * that header on our answer. So the response side is an allow-list; a new response header goes here.
+ * {@code Cache-Control} is on it because closed market-data ranges and the status page set it (Camel
+ * drops it by default, as a hop header it should not copy from a request).
  */
 public final class ResponseHeaders extends HttpHeaderFilterStrategy {
-    private static final Set<String> SENT = Set.of(
-            "cache-control", "etag", "link", "location", "allow", "retry-after", "ratelimit", "ratelimit-policy",
-            "www-authenticate", "content-security-policy", "content-disposition", "vary");
+    static final Set<String> RESPONSE_HEADERS = Set.of(
+            "content-type", "content-language", "content-disposition", "cache-control", "etag", "last-modified",
+            "link", "location", "vary", "allow", "www-authenticate", "retry-after", "ratelimit", "ratelimit-policy",
+            "content-security-policy");
+
+    @Override
+    protected void initialize() {
+        super.initialize();
+        getOutFilter().remove("cache-control");
+    }
 
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return !SENT.contains(headerName.toLowerCase(Locale.ROOT));
+        return !RESPONSE_HEADERS.contains(headerName.toLowerCase(Locale.ROOT))
+                || super.applyFilterToCamelHeaders(headerName, headerValue, exchange);
     }
 }

@@ -1,5 +1,6 @@
 package tickertape.ingest;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public class ManualRuns {
             return json.createObjectNode();
         }
         try {
-            JsonNode node = json.readTree(body);
+            JsonNode node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
             if (!node.isObject()) {
                 throw ApiProblem.invalidParameter("body", "the body must be a JSON object");
             }

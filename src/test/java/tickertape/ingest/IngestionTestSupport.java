@@ -25,6 +25,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.AppTestSupport;
+import tickertape.keys.ApiKeys;
+import tickertape.keys.Role;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
@@ -55,6 +57,7 @@ public abstract class IngestionTestSupport extends AppTestSupport {
 
     // Assigned while the test support's constructor asks for the properties (no initialisers: see AppTestSupport).
     protected FakePolygon fake;
+    private String opsKey;
 
     /** A key unlike any other string in the app, so finding it anywhere is meaningful. */
     protected static String newKey() {
@@ -303,14 +306,16 @@ public abstract class IngestionTestSupport extends AppTestSupport {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The ops key the first start writes to {@code <data>/ops.key} (README, Authentication), when there is one. */
-    private HttpRequest.Builder withOpsKey(HttpRequest.Builder request) throws java.io.IOException {
-        request.timeout(Duration.ofSeconds(30));
-        java.nio.file.Path keyFile = dataDirectory.resolve("ops.key");
-        if (java.nio.file.Files.exists(keyFile)) {
-            request.header("Authorization", "Bearer " + java.nio.file.Files.readString(keyFile).trim());
+    /**
+     * An ops key (the ingestion and dead-letter endpoints are ops-only), issued once per class from the
+     * app's key store, with a rate limit no test reaches.
+     */
+    private HttpRequest.Builder withOpsKey(HttpRequest.Builder request) throws SQLException {
+        if (opsKey == null) {
+            opsKey = context.getRegistry().findSingleByType(ApiKeys.class)
+                    .issue(Role.OPS, "ingestion test", 1_000_000).secret();
         }
-        return request;
+        return request.timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + opsKey);
     }
 
     protected static JsonNode json(HttpResponse<String> response) throws Exception {

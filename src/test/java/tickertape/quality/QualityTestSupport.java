@@ -31,7 +31,7 @@ import tickertape.polygon.FakePolygon;
 /**
  * The whole app in-process (one per test class) on a quiet store: no ticker blocks, so nothing is
  * ingested unless a test asks, and Polygon is a {@link FakePolygon} that records every request. The
- * scheduled repair is off; tests call the endpoints with an ops key (once the API requires one).
+ * scheduled repair is off; tests call the endpoints with an ops key.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class QualityTestSupport extends AppTestSupport {
@@ -149,20 +149,17 @@ abstract class QualityTestSupport extends AppTestSupport {
     }
 
     private Reply send(HttpRequest.Builder request) throws Exception {
-        String key = opsKey();
-        if (key != null) {
-            request.header("Authorization", "Bearer " + key);
-        }
-        HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse<String> response = HTTP.send(request.header("Authorization", "Bearer " + opsKey())
+                        .timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), JSON.readTree(response.body()));
     }
 
-    /** An ops key, issued once; null while the API has no key store (its endpoints are then open). */
+    /** An ops key (the quality endpoints are ops-only), issued once per class. */
     private String opsKey() throws SQLException {
-        ApiKeys keys = context.getRegistry().findSingleByType(ApiKeys.class);
-        if (keys != null && opsKey == null) {
-            opsKey = keys.issue(Role.OPS, "quality test", 1_000_000).secret();
+        if (opsKey == null) {
+            opsKey = context.getRegistry().findSingleByType(ApiKeys.class)
+                    .issue(Role.OPS, "quality test", 1_000_000).secret();
         }
         return opsKey;
     }

@@ -128,7 +128,6 @@ final class BarStream extends InputStream {
     }
 
     private void writeNextChunk() throws IOException {
-        if (chunk.length == 0) { new Exception("DEBUGREAD " + Thread.currentThread().getName()).printStackTrace(System.out); }
         try {
             int count = 0;
             while (count < BARS_PER_CHUNK && rows.next()) {

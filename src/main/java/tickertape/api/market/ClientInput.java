@@ -101,7 +101,10 @@ public final class ClientInput {
             throw ApiProblem.invalidParameter("body", "a JSON body is required");
         }
         try {
-            return mapper.readerFor(type).without(DeserializationFeature.ACCEPT_FLOAT_AS_INT).readValue(body);
+            // trailing tokens ({...}x) make the body malformed, not a valid object followed by noise;
+            // 1.5 for a whole-number field is an error, not 1
+            return mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT).readValue(body);
         } catch (UnrecognizedPropertyException e) {
             throw ApiProblem.invalidParameter(path(e), "unknown field");
         } catch (JsonMappingException e) {

@@ -25,9 +25,15 @@ record AggregatesRequest(String ticker, int multiplier, String timespan, String 
     static final int MAX_LIMIT = 50_000;
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern MILLIS = Pattern.compile("\\d{1,15}");
+    /** Polygon's ticker forms (SPY, BRK.B, X:BTCUSD, O:SPY251219C00650000); anything else is no ticker at all. */
+    private static final Pattern TICKER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:_-]{0,63}");
 
     static AggregatesRequest parse(String ticker, String multiplier, String timespan, String from, String to,
                                    String adjusted, String sort, String limit, String cursor) {
+        if (ticker == null || !TICKER.matcher(ticker).matches()) {
+            // a control character (%00) would otherwise reach PostgreSQL, which refuses it with an error (500)
+            throw new PolygonProblem("ticker must be 1 to 64 of A-Z a-z 0-9 . : _ -");
+        }
         int units = parseMultiplier(multiplier);
         Bucketing bucketing = bucketing(units, timespan);
         long start = parseBound("from", from, false);

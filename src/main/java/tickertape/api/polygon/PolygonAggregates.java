@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import tickertape.api.polygon.AggregatesResponse.Aggregate;
 import tickertape.market.Timeframe;
@@ -31,6 +34,8 @@ public final class PolygonAggregates {
     private static final String BARS_SQL = "select ts, open, high, low, close, volume, vwap, trades from market_bar"
             + " where ticker = ? and timeframe = ? and ts >= ? and ts < ? order by ts";
     private static final int FETCH_SIZE = 10_000;
+    private static final Pattern BASE_URL = Pattern.compile("(https?)://([^/?#]*)");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}(:\\d{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:\\d{1,5})?");
 
     private final DataSource dataSource;
 
@@ -42,7 +47,7 @@ public final class PolygonAggregates {
                                          @Header("timespan") String timespan, @Header("from") String from,
                                          @Header("to") String to, @Header("adjusted") String adjusted,
                                          @Header("sort") String sort, @Header("limit") String limit,
-                                         @Header("cursor") String cursor, @Header("Host") String host)
+                                         @Header("cursor") String cursor, @Header(Exchange.HTTP_URL) String requestUrl)
             throws SQLException {
         AggregatesRequest request = AggregatesRequest.parse(ticker, multiplier, timespan, from, to, adjusted, sort, limit,
                 cursor);
@@ -56,10 +61,21 @@ public final class PolygonAggregates {
             results = plan.isEmpty() ? List.of() : bars(connection, request, plan);
             connection.rollback();
         }
-        String nextUrl = plan.nextBucket() == null ? null : request.nextUrl("http://" + host, plan.nextBucket());
+        String nextUrl = plan.nextBucket() == null ? null : request.nextUrl(baseUrl(requestUrl), plan.nextBucket());
         return new AggregatesResponse(request.ticker(), plan.baseAggregates(), results.size(), true,
                 results.isEmpty() ? null : results, "OK", UUID.randomUUID().toString().replace("-", ""),
                 results.size(), nextUrl);
+    }
+
+    /**
+     * The base of next_url: the scheme and host[:port] the client called, from the request's absolute
+     * URL (the Host header is not among the message's headers: reading it made every next_url
+     * {@code http://null/...}); when that is not a plain host[:port], one only a local client can follow.
+     */
+    static String baseUrl(String requestUrl) {
+        Matcher url = BASE_URL.matcher(requestUrl == null ? "" : requestUrl);
+        return url.lookingAt() && HOST.matcher(url.group(2)).matches() ? url.group(1) + "://" + url.group(2)
+                : "http://localhost";
     }
 
     /** The page's buckets [firstBucket, lastBucket], the base aggregates behind them, and where the next page starts. */
