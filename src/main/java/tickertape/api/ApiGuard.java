@@ -80,6 +80,7 @@ public class ApiGuard implements Processor {
                     + " client may make " + client.limit() + " requests (tokens) per " + decision.window().toSeconds()
                     + " s; retry after " + decision.retryAfterSeconds() + " s.", null);
         }
+        refuseNulCharacters(message);
         if (!verb.secured()) {
             return;
         }
@@ -93,6 +94,15 @@ public class ApiGuard implements Processor {
             throw new ApiProblem(403, "forbidden", "Forbidden", "A " + key.get().role().code()
                     + " key may not call this endpoint; it needs one of the roles " + verb.roles() + ".", null);
         }
+    }
+
+    /** A NUL can reach a route in a query parameter (%00), and no PostgreSQL text may hold one: a 400, not a 500. */
+    private static void refuseNulCharacters(Message message) {
+        message.getHeaders().forEach((name, value) -> {
+            if (value instanceof String text && text.indexOf('\0') >= 0) {
+                throw ApiProblem.invalidParameter(name, name + " may not contain a NUL character");
+            }
+        });
     }
 
     /** The presented key, if any, after removing every place it could be read from later. */

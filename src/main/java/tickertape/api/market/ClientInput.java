@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.Temporal;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -100,6 +103,9 @@ public final class ClientInput {
         if (body == null || body.isBlank()) {
             throw ApiProblem.invalidParameter("body", "a JSON body is required");
         }
+        if (body.indexOf('\0') >= 0 || body.contains("\\u0000")) {
+            throw ApiProblem.invalidParameter("body", "text in the body may not contain a NUL character");
+        }
         try {
             // trailing tokens ({...}x) make the body malformed, not a valid object followed by noise;
             // 1.5 for a whole-number field is an error, not 1
@@ -109,11 +115,37 @@ public final class ClientInput {
             throw ApiProblem.invalidParameter(path(e), "unknown field");
         } catch (JsonMappingException e) {
             String path = path(e);
-            throw ApiProblem.invalidParameter(path.isEmpty() ? "body" : path, "wrong type or malformed value: "
-                    + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw ApiProblem.invalidParameter(path.isEmpty() ? "body" : path, "wrong type or malformed value"
+                    + (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+                            ? ": expected " + expected(mismatch.getTargetType()) : ""));
         } catch (JsonProcessingException e) {
-            throw ApiProblem.invalidParameter("body", "malformed JSON: " + e.getOriginalMessage());
+            // Jackson's own words would name Java types and echo the input: say where, not what
+            throw ApiProblem.invalidParameter("body", e.getLocation() == null ? "malformed JSON"
+                    : "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         }
+    }
+
+    /** What a JSON value for {@code type} looks like, in the client's terms rather than Java's. */
+    private static String expected(Class<?> type) {
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a JSON array";
+        }
+        if (type == Long.class || type == long.class || type == Integer.class || type == int.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Temporal.class.isAssignableFrom(type)) {
+            return "an ISO-8601 timestamp";
+        }
+        return "a JSON object";
     }
 
     /** Jackson's reference path as a field path: {@code [3].value}. */
