@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.FirstOpsKey;
+import tickertape.keys.KeyAdmin;
 import tickertape.store.Database;
 
 /**
@@ -27,6 +28,7 @@ public final class ApiPlatform {
 
         Registry registry = context.getRegistry();
         registry.bind("apiKeys", keys);
+        registry.bind("keyAdmin", new KeyAdmin(keys, json));
         registry.bind("restVerbs", verbs);
         registry.bind("rateLimits", rateLimits);
         ApiErrors errors = new ApiErrors(json);

@@ -38,12 +38,26 @@ public class ApiKeys {
         this.lastUsedResolution = lastUsedResolution;
     }
 
+    /** A key that cannot be issued as asked, naming what is wrong with the request. */
+    public static final class InvalidKeyRequest extends IllegalArgumentException {
+        private final String parameter;
+
+        InvalidKeyRequest(String parameter, String message) {
+            super(message);
+            this.parameter = parameter;
+        }
+
+        public String parameter() {
+            return parameter;
+        }
+    }
+
     public IssuedKey issue(Role role, String name, Integer requestsPerMinute) throws SQLException {
         if (name == null || name.isBlank() || name.length() > 128) {
-            throw new IllegalArgumentException("a key needs a name of 1 to 128 characters");
+            throw new InvalidKeyRequest("name", "a key needs a name of 1 to 128 characters");
         }
         if (requestsPerMinute != null && requestsPerMinute <= 0) {
-            throw new IllegalArgumentException("requests per minute must be positive");
+            throw new InvalidKeyRequest("requestsPerMinute", "requests per minute must be positive");
         }
         String secret = KeySecret.generate(role);
         String sql = "insert into api_key (prefix, key_hash, name, role, requests_per_minute) values (?, ?, ?, ?, ?)"
