@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns whatever an API route threw into its problem response (routes/api.camel.yaml applies it to
  * every route): an {@link ApiProblem} as it says; malformed JSON and unparseable values as 400;
- * anything else as a 500 that says nothing of the cause, which is logged under the request id.
+ * anything else as a 500 that says nothing of the cause, which is logged under the request id. On
+ * the Polygon-compatible path ({@code /v2/aggs/}) the same answer takes Polygon's error body.
  *
  * <p>It is also the {@link Predicate} that limits this handling to exchanges that came in over
  * HTTP, so the ingestion routes keep their own error handling.
@@ -78,8 +79,8 @@ public class ApiErrors implements Processor, Predicate {
     static void write(Message message, Problem problem, ObjectMapper json) throws JsonProcessingException {
         message.removeHeaders("*", RESPONSE_HEADERS);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
-        message.setHeader(Exchange.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        message.setBody(json.writeValueAsString(problem.members()));
+        message.setHeader(Exchange.CONTENT_TYPE, problem.mediaType());
+        message.setBody(json.writeValueAsString(problem.body()));
     }
 
     /** Where the JSON went wrong, without echoing the input or naming Java types. */

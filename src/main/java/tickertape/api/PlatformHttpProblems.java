@@ -135,8 +135,8 @@ public class PlatformHttpProblems implements StartupListener {
         }
         try {
             response.setStatusCode(problem.status())
-                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
-                    .end(json.writeValueAsString(problem.members()));
+                    .putHeader("Content-Type", problem.mediaType())
+                    .end(json.writeValueAsString(problem.body()));
         } catch (JsonProcessingException e) {
             response.setStatusCode(500).end();
         }

@@ -2,6 +2,7 @@ package tickertape.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import tickertape.api.polygon.PolygonProblem;
 
 /**
  * An RFC 9457 problem detail, as every API error is answered ({@code application/problem+json}).
@@ -48,8 +49,23 @@ public record Problem(int status, String slug, String title, String detail, Stri
         return TYPE_BASE + slug;
     }
 
+    /** Where errors are answered in Polygon's own shape, so Polygon's clients report them as theirs. */
+    private boolean onPolygonPath() {
+        return instance != null && instance.startsWith(ApiGuard.POLYGON_PATH);
+    }
+
+    /** The answer's media type: problem+json, or JSON on the Polygon-compatible path. */
+    public String mediaType() {
+        return onPolygonPath() ? "application/json" : MEDIA_TYPE;
+    }
+
+    /** The answer's body: the RFC 9457 members, or Polygon's error body on the Polygon-compatible path. */
+    public Map<String, Object> body() {
+        return onPolygonPath() ? PolygonProblem.body(status, requestId, detail) : members();
+    }
+
     /** The JSON members, in RFC 9457's order, without the absent ones. */
-    public Map<String, Object> members() {
+    private Map<String, Object> members() {
         Map<String, Object> members = new LinkedHashMap<>();
         members.put("type", type());
         members.put("title", title);

@@ -5,14 +5,12 @@ import java.util.Map;
 import tickertape.api.ApiProblem;
 
 /**
- * A client error on the Polygon-compatible path ({@code GET /v2/aggs/...}, route {@value #ROUTE_ID}),
- * where errors keep Polygon's JSON shape so Polygon clients report them as they would Polygon's own,
- * instead of problem+json. The API's error handling renders any error of that route, its own
- * 401/403/429 included, with {@link #body}.
+ * A client error on the Polygon-compatible path ({@code GET /v2/aggs/...}), where errors keep
+ * Polygon's JSON shape so Polygon clients report them as they would Polygon's own, instead of
+ * problem+json. {@code ApiErrors} renders any error of that path, the guard's 401/403/429 included,
+ * with {@link #body}.
  */
 public class PolygonProblem extends ApiProblem {
-    public static final String ROUTE_ID = "api-polygon-aggs";
-
     public PolygonProblem(String error) {
         super(400, "invalid-parameter", "Invalid parameter", error, null);
     }
