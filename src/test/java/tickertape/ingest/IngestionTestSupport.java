@@ -116,7 +116,6 @@ public abstract class IngestionTestSupport extends AppTestSupport {
 
     /** Queues a manual run of the window and returns its run id (the run may still be going). */
     protected long startWindow(String symbol, Timeframe timeframe, Instant from, Instant to) throws SQLException {
-        watchAbortedRuns();
         long before = queryLong("select coalesce(max(id), 0) from ingestion_run");
         template.sendBody("direct:queue-jobs", List.of(planner().window("manual", symbol, timeframe, from, to)));
         return queryLong("select min(id) from ingestion_run where id > " + before + " and ticker = '" + symbol
@@ -128,71 +127,23 @@ public abstract class IngestionTestSupport extends AppTestSupport {
         return awaitRun(startWindow(symbol, timeframe, from, to));
     }
 
-    /**
-     * Waits for the run to end and returns its row. Works around the bug shown by BatchedWritesTest (a
-     * late write-through can put a closed run's row back to RUNNING, error null): once the run has left
-     * the running runs, a row still RUNNING takes the status the app logged when it closed the run.
-     */
+    /** Waits for the run's row to leave RUNNING and returns it. */
     protected Run awaitRun(long runId) throws Exception {
         return awaitRun(runId, RUN_TIMEOUT);
     }
 
     protected Run awaitRun(long runId, Duration timeout) throws Exception {
         try {
-            await(timeout, "run " + runId + " to end", () -> {
-                Run run = run(runId);
-                return !run.status().equals("RUNNING")
-                        || runs().activeRunFor(run.ticker(), run.timeframe()).filter(id -> id == runId).isEmpty()
-                        && LOGS.endedStatus(runId).isPresent();
-            });
+            await(timeout, "run " + runId + " to end", () -> !run(runId).status().equals("RUNNING"));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; the run is " + run(runId), e);
         }
-        Run run = run(runId);
-        if (run.status().equals("RUNNING")) {
-            String logged = LOGS.endedStatus(runId).orElseThrow();
-            System.out.println("KNOWN BUG (BatchedWritesTest): run " + runId + " ended " + logged
-                    + " but its row says RUNNING: " + run);
-            return new Run(run.id(), run.trigger(), run.ticker(), run.timeframe(), logged, run.received(),
-                    run.inserted(), run.updated(), run.rejected(), run.apiCalls(), run.retries(), run.error(),
-                    run.finishedAt());
-        }
-        return run;
+        return run(runId);
     }
 
     protected IngestionRuns runs() {
         return context.getRegistry().lookupByNameAndType("ingestionRuns", IngestionRuns.class);
     }
-
-    /** Prints the exception a run's page loop caught (the app logs only its toString). */
-    private void watchAbortedRuns() {
-        if (watchingAbortedRuns) {
-            return;
-        }
-        watchingAbortedRuns = true;
-        org.apache.camel.support.EventNotifierSupport notifier = new org.apache.camel.support.EventNotifierSupport() {
-            @Override
-            public void notify(org.apache.camel.spi.CamelEvent event) {
-                org.apache.camel.Exchange exchange = ((org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent) event)
-                        .getExchange();
-                Throwable caught = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
-                if (caught != null && exchange.getProperty("failedStatus") != null
-                        && "ingest-window".equals(exchange.getFromRouteId())) {
-                    System.out.println("Run " + exchange.getProperty(Ingestion.RUN_ID) + " caught:");
-                    caught.printStackTrace(System.out);
-                }
-            }
-
-            @Override
-            public boolean isEnabled(org.apache.camel.spi.CamelEvent event) {
-                return event instanceof org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
-            }
-        };
-        context.getManagementStrategy().addEventNotifier(notifier);
-        org.apache.camel.support.service.ServiceHelper.startService(notifier);
-    }
-
-    private boolean watchingAbortedRuns;
 
     protected Run run(long runId) throws SQLException {
         try (Connection connection = dataSource().getConnection();
