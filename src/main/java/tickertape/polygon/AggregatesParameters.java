@@ -1,0 +1,98 @@
+package tickertape.polygon;
+
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.regex.Pattern;
+import tickertape.market.Timeframe;
+
+/**
+ * The parameters of Polygon's aggregates request, read as Polygon reads them (POLYGON.md), for the
+ * two servers of that API here: the offline sandbox source and the Polygon-compatible read of the
+ * store. Each refusal is an {@link IllegalArgumentException} whose message is fit for a 400 body.
+ *
+ * <p>The {@code cursor} of a {@code next_url} is opaque to clients: base64url of the start (Unix ms)
+ * of the first bucket the next page serves.
+ */
+public final class AggregatesParameters {
+    /** Base aggregates (minutes, or days for day bars) per page when no limit is given, and at most. */
+    public static final int DEFAULT_LIMIT = 5_000;
+    public static final int MAX_LIMIT = 50_000;
+
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern MILLIS = Pattern.compile("\\d{1,15}");
+
+    private AggregatesParameters() {
+    }
+
+    public static int multiplier(String text) {
+        try {
+            int multiplier = Integer.parseInt(text);
+            if (multiplier >= 1 && multiplier <= 100_000) {
+                return multiplier;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("multiplier must be a positive integer");
+    }
+
+    /** A date means its whole New York day: its midnight for from, its last millisecond for to. */
+    public static long bound(String name, String text, boolean endOfRange) {
+        if (text != null && MILLIS.matcher(text).matches()) {
+            return Long.parseLong(text);
+        }
+        if (text != null && DATE.matcher(text).matches()) {
+            try {
+                LocalDate day = LocalDate.parse(text);
+                long midnight = (endOfRange ? day.plusDays(1) : day).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant()
+                        .toEpochMilli();
+                return endOfRange ? midnight - 1 : midnight;
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(name + " is not a valid date: " + text);
+            }
+        }
+        throw new IllegalArgumentException(name + " must be a date YYYY-MM-DD or a Unix millisecond timestamp");
+    }
+
+    /** {@code sort}: asc (the default) or desc. */
+    public static boolean descending(String sort) {
+        if (sort == null || sort.equals("asc")) {
+            return false;
+        }
+        if (sort.equals("desc")) {
+            return true;
+        }
+        throw new IllegalArgumentException("sort must be asc or desc");
+    }
+
+    public static int limit(String text) {
+        if (text == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the same message as an out-of-range number
+        }
+        throw new IllegalArgumentException("limit must be an integer from 1 to " + MAX_LIMIT);
+    }
+
+    public static String cursor(long bucketStart) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(Long.toString(bucketStart).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The bucket start a cursor of {@link #cursor} stands for. */
+    public static long position(String cursor) {
+        try {
+            return Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cursor is not one this server issued");
+        }
+    }
+}
