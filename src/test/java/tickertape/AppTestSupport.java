@@ -21,6 +21,13 @@ import org.apache.camel.test.main.junit5.CamelMainTestSupport;
  * application.properties, same routes/), on an embedded PostgreSQL in a fresh directory and free ports.
  */
 public abstract class AppTestSupport extends CamelMainTestSupport {
+    /**
+     * camel.main.routes-include-pattern for an app that ingests nothing by itself: every route but the
+     * ticker blocks of routes/tickers.camel.yaml, so the store holds only what a test puts there.
+     */
+    protected static final String ROUTES_WITHOUT_TICKERS =
+            "file:routes/polygon.camel.yaml,file:routes/ingest.camel.yaml,file:routes/api*.camel.yaml";
+
     // Assigned while CamelTestSupport's constructor asks for the properties, so no initialisers here:
     // a field initialiser would run after it and overwrite them.
     protected Path dataDirectory;

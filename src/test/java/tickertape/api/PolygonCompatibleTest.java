@@ -61,8 +61,7 @@ class PolygonCompatibleTest extends ApiTestSupport {
         // small pages, so the ingestion itself follows next_url too
         properties.put("polygon.page-limit", "500");
         // no configured tickers: only what this test ingests is in the store
-        properties.put("camel.main.routes-include-pattern",
-                "file:routes/polygon.camel.yaml,file:routes/ingest.camel.yaml,file:routes/api*.camel.yaml");
+        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
         return properties;
     }
 

@@ -86,8 +86,7 @@ public abstract class IngestionTestSupport extends AppTestSupport {
         // Every page is its own batch, written on the job's thread before the next page is asked for (see
         // BatchedWritesTest for the batches that close on their timeout).
         properties.put("ingest.batch-rows", "1");
-        properties.put("camel.main.routes-include-pattern",
-                "file:routes/polygon.camel.yaml,file:routes/ingest.camel.yaml,file:routes/api*.camel.yaml");
+        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
         properties.putAll(moreProperties());
         return properties;
     }

@@ -22,9 +22,7 @@ class KeysApiTest extends ApiTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
-        // No routes/tickers.camel.yaml: nothing is ingested.
-        properties.put("camel.main.routes-include-pattern",
-                "file:routes/polygon.camel.yaml,file:routes/ingest.camel.yaml,file:routes/api*.camel.yaml");
+        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
         return properties;
     }
 

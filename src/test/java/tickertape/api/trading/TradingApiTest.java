@@ -24,9 +24,7 @@ class TradingApiTest extends ApiTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = new Properties();
-        // No routes/tickers.camel.yaml: nothing is ingested, the store holds only what the tests write.
-        properties.put("camel.main.routes-include-pattern",
-                "file:routes/polygon.camel.yaml,file:routes/ingest.camel.yaml,file:routes/api*.camel.yaml");
+        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
         return properties;
     }
 
