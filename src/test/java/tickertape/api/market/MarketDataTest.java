@@ -8,8 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import tickertape.keys.Role;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MarketDataTest extends ApiTestSupport {
     private static final Instant OPEN = Instant.parse("2025-01-02T14:30:00Z");
     private static final Duration MINUTE = Duration.ofMinutes(1);
