@@ -27,6 +27,8 @@ public class Ingestion {
     private static final String JOB = "ingestionJob";
     private static final String FETCH_FAILURE = "fetchFailure";
     private static final String FAILED_STATUS = "failedStatus";
+    /** Why a run ends early when the app is shut down: between pages, not after the whole window. */
+    static final String SHUT_DOWN = "stopped: the app was shut down during this run; its series resumes from the store";
 
     private final IngestionRuns runs;
     private final SeriesPlanner planner;
@@ -61,6 +63,7 @@ public class Ingestion {
         exchange.setProperty("ticker", job.ticker());
         exchange.setProperty("timeframe", job.timeframe().code());
         exchange.setProperty(PolygonCall.URL_PROPERTY, job.startUrl() != null ? job.startUrl() : source.firstPageUrl(job));
+        stopFetchingIfShuttingDown(exchange);
         LOG.info("Run {}: {} {} from {} to {}{}", job.runId(), job.trigger(), job.series(), job.from(), job.to(),
                 job.newestFirst() ? " (newest first)" : "");
     }
@@ -91,6 +94,7 @@ public class Ingestion {
         runs.pageFetched(runId, page.results().size(), page.results().size() - rows.size(), reached);
         try {
             exchange.setProperty(PolygonCall.URL_PROPERTY, source.nextPageUrl(page.nextUrl()));
+            stopFetchingIfShuttingDown(exchange);
         } catch (IllegalStateException e) {
             exchange.setProperty(FAILED_STATUS, "FAILED");
             exchange.setProperty(FETCH_FAILURE, e.getMessage());
@@ -126,6 +130,19 @@ public class Ingestion {
             planner.backfillCompleted(job);
         }
         LOG.info("Run {}: {} {} ended {}", job.runId(), job.trigger(), job.series(), status);
+    }
+
+    /**
+     * A stop (SIGTERM) ends the page loop before its next page, so shutting down takes a page, not a
+     * window (a 2-year backfill would otherwise run into the shutdown timeout and be cut off anyway);
+     * the pages fetched are written, the run is closed, and the series resumes from the store.
+     */
+    private static void stopFetchingIfShuttingDown(Exchange exchange) {
+        if (exchange.getProperty(PolygonCall.URL_PROPERTY) != null && exchange.getContext().isStopping()) {
+            exchange.setProperty(FAILED_STATUS, "FAILED");
+            exchange.setProperty(FETCH_FAILURE, SHUT_DOWN);
+            exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        }
     }
 
     private void stopOnFailure(Exchange exchange) {

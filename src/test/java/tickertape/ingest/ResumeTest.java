@@ -194,6 +194,40 @@ class ResumeTest {
         return bars;
     }
 
+    @Test
+    void aStopEndsARunBetweenPagesAndTheAppClosesItWithTheReason() throws Exception {
+        Path data = Files.createTempDirectory("tickertape-stop-");
+        fake.failMatching(MINUTE_PATH, Integer.MAX_VALUE, Fault.responseDelay(SLOW_PAGE));
+        Main app = start(data);
+        DataSource store = dataSource(app);
+        execute(store, "insert into ticker(symbol, active) values ('" + SYMBOL + "', true)");
+        app.getCamelContext().createProducerTemplate().sendBody("direct:queue-jobs", List.of(
+                new IngestionJob("backfill", SYMBOL, Timeframe.M1, FROM, TO, true)));
+        await("a page of minutes to be stored", () -> queryLong(store,
+                "select count(*) from market_bar where timeframe = '1m'") >= PAGE_LIMIT);
+        long run = queryLong(store, "select id from ingestion_run where timeframe = '1m'");
+
+        app.stop(); // graceful, with the configured shutdown timeout
+        int requests = minuteRequests(0).size();
+
+        DataSource after = dataSource(start(data));
+        int pagesOfTheWeek = (int) ((bars() + PAGE_LIMIT - 1) / PAGE_LIMIT);
+        assertThat(requests).as("the loop ended at the stop, not after the window's %d pages", pagesOfTheWeek)
+                .isLessThan(pagesOfTheWeek);
+        assertThat(storedMinutes(after)).hasSize(requests * PAGE_LIMIT);
+        assertThat(status(after, run)).isEqualTo("FAILED");
+        assertThat(text(after, "select error from ingestion_run where id = " + run))
+                .as("closed by the stopping app itself, not by the next start").isEqualTo(Ingestion.SHUT_DOWN);
+    }
+
+    private static long bars() {
+        long count = 0;
+        for (LocalDate day = FIRST; !day.isAfter(LAST); day = day.plusDays(1)) {
+            count += SOURCE.minuteBars(SYMBOL, day).size();
+        }
+        return count;
+    }
+
     // ---------------------------------------------------------------- the app
 
     private Main start(Path data) throws Exception {
@@ -267,6 +301,15 @@ class ResumeTest {
         try (Connection connection = store.getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("select status from ingestion_run where id = " + runId)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static String text(DataSource store, String sql) throws SQLException {
+        try (Connection connection = store.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getString(1);
         }
