@@ -15,11 +15,15 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The whole application in-process, as Main starts it (same configuration class, same
  * application.properties, same routes/), on an embedded PostgreSQL in a fresh directory and free ports.
  */
+@ExtendWith(AppTestSupport.StopAppAfterClass.class)
 public abstract class AppTestSupport extends CamelMainTestSupport {
     /**
      * camel.main.routes-include-pattern for an app that ingests nothing by itself: every route but the
@@ -95,6 +99,21 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);
+        }
+    }
+
+    /**
+     * Stops an app shared by a whole test class (@TestInstance PER_CLASS) once the class is done:
+     * Camel's test support leaves that context running, and with it an embedded PostgreSQL that
+     * outlives the JVM. (An app per test method is stopped after each test already.)
+     */
+    static final class StopAppAfterClass implements AfterAllCallback {
+        @Override
+        public void afterAll(ExtensionContext extension) throws Exception {
+            Object instance = extension.getTestInstance().orElse(null);
+            if (instance instanceof AppTestSupport app && app.context != null) {
+                app.context.stop();
+            }
         }
     }
 
