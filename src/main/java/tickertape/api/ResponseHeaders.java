@@ -13,24 +13,19 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
  * {@code ?ticker=SPY} came back as a response header {@code ticker: SPY}, and a query parameter
  * named {@code Set-Cookie}, {@code Location} or {@code Access-Control-Allow-Origin} would have set
  * that header on our answer. So the response side is an allow-list; a new response header goes here.
- * {@code Cache-Control} is on it because closed market-data ranges and the status page set it (Camel
- * drops it by default, as a hop header it should not copy from a request).
+ * Content-Type is not on it: platform-http writes that one from the message itself. (Cache-Control,
+ * which Camel's own filter drops as a hop header, is on it: closed market-data ranges and the status
+ * page set it.)
  */
 public final class ResponseHeaders extends HttpHeaderFilterStrategy {
     static final Set<String> RESPONSE_HEADERS = Set.of(
-            "content-type", "content-language", "content-disposition", "cache-control", "etag", "last-modified",
-            "link", "location", "vary", "allow", "www-authenticate", "retry-after", "ratelimit", "ratelimit-policy",
+            "content-language", "content-disposition", "cache-control", "etag", "last-modified", "link", "location",
+            "vary", "allow", "www-authenticate", "retry-after", "ratelimit", "ratelimit-policy",
             "content-security-policy");
 
-    @Override
-    protected void initialize() {
-        super.initialize();
-        getOutFilter().remove("cache-control");
-    }
-
+    /** The response direction only; request headers pass platform-http's own filter, inherited. */
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return !RESPONSE_HEADERS.contains(headerName.toLowerCase(Locale.ROOT))
-                || super.applyFilterToCamelHeaders(headerName, headerValue, exchange);
+        return !RESPONSE_HEADERS.contains(headerName.toLowerCase(Locale.ROOT));
     }
 }
