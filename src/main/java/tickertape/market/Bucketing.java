@@ -18,10 +18,20 @@ public final class Bucketing {
 
     private final int multiplier;
     private final Unit unit;
+    /**
+     * New York's offset from UTC is a whole number of hours, so a bucket that divides an hour starts
+     * on the same instants whether aligned in New York or in UTC, and never crosses midnight: those
+     * (1m 5m 15m 1h...) are found by arithmetic alone, the others on the wall clock. Validation and
+     * roll-ups bucket every bar they see, so this is on the ingest path.
+     */
+    private final boolean alignsInUtc;
+    private final long utcBucketMillis;
 
     private Bucketing(int multiplier, Unit unit) {
         this.multiplier = multiplier;
         this.unit = unit;
+        this.alignsInUtc = (unit == Unit.MINUTE && 60 % multiplier == 0) || (unit == Unit.HOUR && multiplier == 1);
+        this.utcBucketMillis = (unit == Unit.HOUR ? 60L * multiplier : multiplier) * 60_000L;
     }
 
     /**
@@ -55,6 +65,14 @@ public final class Bucketing {
     }
 
     public long bucketStart(long epochMillis) {
+        if (alignsInUtc && epochMillis >= WholeHourOffsets.SINCE) {
+            return epochMillis - Math.floorMod(epochMillis, utcBucketMillis);
+        }
+        return wallClockBucketStart(epochMillis);
+    }
+
+    /** The bucket's start found on New York's wall clock: what {@link #bucketStart} means, for any bucket. */
+    long wallClockBucketStart(long epochMillis) {
         ZonedDateTime et = Instant.ofEpochMilli(epochMillis).atZone(Timeframe.EXCHANGE_ZONE);
         LocalDate day = et.toLocalDate();
         if (unit == Unit.DAY) {
@@ -66,5 +84,13 @@ public final class Bucketing {
         LocalDateTime wallStart = day.atStartOfDay().plusMinutes(minuteOfDay - minuteOfDay % bucketMinutes);
         // Preferring the instant's own offset keeps a bucket in the repeated autumn hour on its own side.
         return ZonedDateTime.ofLocal(wallStart, Timeframe.EXCHANGE_ZONE, et.getOffset()).toInstant().toEpochMilli();
+    }
+
+    /**
+     * When New York's offset from UTC became a whole number of hours: railway time, 1883. (A holder,
+     * read on first use: Timeframe's constants build Bucketings before its zone is set.)
+     */
+    private static final class WholeHourOffsets {
+        static final long SINCE = Timeframe.EXCHANGE_ZONE.getRules().getTransitions().get(0).getInstant().toEpochMilli();
     }
 }

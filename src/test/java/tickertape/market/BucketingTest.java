@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tickertape.market.Timeframe;
 
 class BucketingTest {
@@ -24,6 +25,18 @@ class BucketingTest {
                 .forEach(minute -> assertThat(bucketing.bucketStart(minute.toEpochMilli()))
                         .as("%s bucket of %s", timeframe.code(), minute)
                         .isEqualTo(timeframe.bucketStart(minute).toEpochMilli()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1 minute", "5 minute", "15 minute", "30 minute", "1 hour"})
+    void bucketsThatDivideAnHourAreFoundInUtcExactlyAsOnTheWallClock(String bucket) {
+        Bucketing bucketing = Bucketing.of(Integer.parseInt(bucket.split(" ")[0]), bucket.split(" ")[1]);
+        Stream.of("2024-03-10", "2024-11-03", "1970-01-01", "1918-03-31").map(LocalDate::parse)
+                .flatMap(day -> Stream.iterate(day.atStartOfDay(Timeframe.EXCHANGE_ZONE), at -> at.toLocalDate().equals(day),
+                        at -> at.plusSeconds(37)))
+                .map(at -> at.toInstant().toEpochMilli())
+                .forEach(millis -> assertThat(bucketing.bucketStart(millis)).as("%s bucket of %s", bucket,
+                        Instant.ofEpochMilli(millis)).isEqualTo(bucketing.wallClockBucketStart(millis)));
     }
 
     @Test
