@@ -1,7 +1,9 @@
 package tickertape;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -104,9 +106,12 @@ public class TickertapeConfiguration implements CamelConfiguration {
 
     @BindToRegistry("jsonMapper")
     public ObjectMapper jsonMapper() {
-        return new ObjectMapper()
-                .registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        return JsonMapper.builder()
+                // the same doubles as the JDK's parser, read several times faster: a Polygon page holds 300,000
+                .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
     }
 
     @Override
