@@ -1,12 +1,7 @@
 package tickertape.bench;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
-import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +18,7 @@ import tickertape.polygon.AggregatesPage;
 /**
  * Ingest: Polygon pages of 1m bars (50,000 a page) through the real pipeline of the in-process app
  * (queue-jobs -> ingest-window page loop -> polygon-request -> validation -> store-bars aggregator ->
- * BarStore upsert + roll-ups), timed from queueing the runs to the last run closed, beside a COPY of
+ * BarStore: reads, roll-ups, COPY), timed from queueing the runs to the last run closed, beside a COPY of
  * the same rows into the same (empty) table. Then where the time goes: the same rows through
  * BarStore's upsert and roll-up alone (no HTTP, no Camel), and the pages through polygon-request alone.
  */
@@ -167,71 +162,40 @@ final class IngestBench {
 
     /**
      * Where the pipeline's time goes, each part alone on the same rows: the pages through the real
-     * polygon-request route (HTTP + JSON unmarshal), and per 50,000-row page BarStore's upsert, its
-     * roll-up of 5m..4h and the commit (called through reflection: the same statements as production).
+     * polygon-request route (HTTP + JSON unmarshal), and BarStore.write per 50,000-row page without
+     * Camel (read of the spans, roll-ups, COPY, commit), beside a COPY of every row that write stores
+     * (the 1m rows and their roll-ups): the physical floor of what BarStore does.
      */
     private Map<String, Object> breakdown(List<Series> series, int reps) throws Exception {
         int rows = Series.rowCount(series);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("rows", rows);
-        Method upsert;
-        Method rollUp;
-        Constructor<?> key;
-        try {
-            upsert = BarStore.class.getDeclaredMethod("upsert", Connection.class, Collection.class, Map.class, Map.class);
-            rollUp = BarStore.class.getDeclaredMethod("rollUpDerived", Connection.class, Collection.class);
-            key = Class.forName(BarStore.class.getName() + "$BarKey")
-                    .getDeclaredConstructor(String.class, String.class, long.class);
-            upsert.setAccessible(true);
-            rollUp.setAccessible(true);
-            key.setAccessible(true);
-        } catch (ReflectiveOperationException e) {
-            figures.put("note", "BarStore's private methods changed shape; breakdown skipped: " + e);
-            return figures;
-        }
         Bench.log("ingest: breakdown of %,d rows", rows);
         List<Double> fetch = Stats.list();
-        List<Double> upserts = Stats.list();
-        List<Double> rollUps = Stats.list();
-        List<Double> commits = Stats.list();
+        List<Double> writes = Stats.list();
+        List<Double> copyAll = Stats.list();
         for (int rep = 0; rep < reps; rep++) {
             fetch.add(fetchAll(series));
             store.reset();
-            double[] parts = new double[3];
+            double seconds = 0;
             for (Series one : series) {
                 List<BarRow> all = Store.rows(one.ticker(), one.bars());
                 for (int from = 0; from < all.size(); from += PAGE) {
-                    List<BarRow> chunk = all.subList(from, Math.min(all.size(), from + PAGE));
-                    Map<Object, Long> runOfRow = new HashMap<>();
-                    for (BarRow row : chunk) {
-                        runOfRow.put(key.newInstance(row.ticker(), row.timeframe(), row.tsMillis()), 0L);
-                    }
-                    Map<Long, int[]> counts = new HashMap<>();
-                    counts.put(0L, new int[3]);
-                    try (Connection connection = store.dataSource().getConnection()) {
-                        connection.setAutoCommit(false);
-                        long t0 = System.nanoTime();
-                        upsert.invoke(barStore, connection, chunk, runOfRow, counts);
-                        long t1 = System.nanoTime();
-                        rollUp.invoke(barStore, connection, chunk);
-                        long t2 = System.nanoTime();
-                        connection.commit();
-                        long t3 = System.nanoTime();
-                        parts[0] += (t1 - t0) / 1e9;
-                        parts[1] += (t2 - t1) / 1e9;
-                        parts[2] += (t3 - t2) / 1e9;
-                        connection.setAutoCommit(true);
-                    }
+                    List<BarRow> page = all.subList(from, Math.min(all.size(), from + PAGE));
+                    long start = System.nanoTime();
+                    barStore.write(new BarBatches.BarBatch(List.of(new BarPage(0, one.ticker(), "1m", page))));
+                    seconds += (System.nanoTime() - start) / 1e9;
                 }
             }
-            upserts.add(parts[0]);
-            rollUps.add(parts[1]);
-            commits.add(parts[2]);
+            writes.add(seconds);
+            byte[] everything = store.copyOutBars();
+            figures.put("rows_written_with_rollups", store.queryLong("select count(*) from market_bar"));
+            store.reset();
+            copyAll.add(store.copyIn(everything));
         }
         figures.put("fetch_unmarshal_s", Stats.sig(Stats.median(fetch)));
-        figures.put("upsert_s", Stats.sig(Stats.median(upserts)));
-        figures.put("rollup_s", Stats.sig(Stats.median(rollUps)));
-        figures.put("commit_s", Stats.sig(Stats.median(commits)));
+        figures.put("store_write_s", Stats.sig(Stats.median(writes)));
+        figures.put("copy_with_rollups_s", Stats.sig(Stats.median(copyAll)));
         figures.put("repetitions", reps);
         return figures;
     }

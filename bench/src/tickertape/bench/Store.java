@@ -1,6 +1,7 @@
 package tickertape.bench;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -82,6 +83,16 @@ final class Store {
             long start = System.nanoTime();
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_IN, new ByteArrayInputStream(csv));
             return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    /** Every stored bar as the CSV {@link #copyIn} reads. */
+    byte[] copyOutBars() throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            ByteArrayOutputStream csv = new ByteArrayOutputStream();
+            connection.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY market_bar (ticker, timeframe, ts, open, "
+                    + "high, low, close, volume, vwap, trades, source) TO STDOUT (FORMAT csv)", csv);
+            return csv.toByteArray();
         }
     }
 

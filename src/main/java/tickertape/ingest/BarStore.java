@@ -5,79 +5,77 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import tickertape.ingest.BarBatches.BarBatch;
 import tickertape.market.Timeframe;
 
 /**
- * Writes a batch of pages in one transaction: one upsert of all its bars (deduplicated on the
- * natural key, since one statement may not touch a row twice), then the roll-up of the derived
- * timeframes (5m 15m 1h 4h) from the 1m bars for the buckets the batch touched. A re-written bar
- * with the same values is not counted: only real inserts and changes are.
+ * Writes a batch of pages in one transaction, with the derived timeframes (5m 15m 1h 4h) rolled up
+ * from its 1m bars. Under a lock per ticker it reads what is stored in the spans the batch covers,
+ * computes what should be stored, and writes only the difference: new bars by COPY, changed bars by
+ * one upsert. A re-written bar with the same values is no change and is not counted.
+ *
+ * <p>Reading first costs one indexed range scan per span and spares PostgreSQL an upsert per row
+ * (a conflict check and a WAL record each): the common case, new bars appended at the end of a
+ * series, becomes a bulk COPY. The lock serialises batches of the same ticker, whose roll-ups can
+ * share a 4h bucket at their edges; batches of different tickers never wait for each other.
  */
 public class BarStore {
-    /** Overwrites a stored bar only when a value differs, so a same-valued re-write is no change at all. */
-    private static final String ON_CONFLICT_CHANGED_ONLY = """
+    private static final String SOURCE = "polygon";
+
+    /** Each ticker's lock, taken in one order so two batches never wait for each other in a cycle. */
+    private static final String LOCK_TICKERS = """
+            select pg_advisory_xact_lock(hashtext('market_bar'), hashtext(symbol))
+            from (select symbol from unnest(?::text[]) as symbol order by symbol) as tickers""";
+
+    private static final String READ_SPAN = """
+            select timeframe, (extract(epoch from ts) * 1000)::bigint, open, high, low, close, volume, vwap, trades
+            from market_bar
+            where ticker = ? and timeframe = any(?::text[]) and ts >= ? and ts < ?""";
+
+    /** Changed bars: overwritten only where a value differs, in case another writer got there first. */
+    private static final String UPDATE_CHANGED = """
+            insert into market_bar as m (ticker, timeframe, ts, open, high, low, close, volume, vwap, trades, source)
+            select b.ticker, b.timeframe, timestamptz 'epoch' + b.ms * interval '1 millisecond',
+                   b.o, b.h, b.l, b.c, b.v, b.vw, b.n, b.source
+            from unnest(?::text[], ?::text[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
+                        ?::float8[], ?::float8[], ?::bigint[], ?::text[])
+                 as b(ticker, timeframe, ms, o, h, l, c, v, vw, n, source)
             on conflict (ticker, timeframe, ts) do update
                set open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
                    volume = excluded.volume, vwap = excluded.vwap, trades = excluded.trades,
                    source = excluded.source, updated_at = now()
              where (m.open, m.high, m.low, m.close, m.volume, m.vwap, m.trades)
                    is distinct from (excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume,
-                                     excluded.vwap, excluded.trades)
-            """;
+                                     excluded.vwap, excluded.trades)""";
 
-    private static final String UPSERT = """
-            insert into market_bar as m (ticker, timeframe, ts, open, high, low, close, volume, vwap, trades, source)
-            select b.ticker, b.timeframe, timestamptz 'epoch' + b.ms * interval '1 millisecond',
-                   b.o, b.h, b.l, b.c, b.v, b.vw, b.n, 'polygon'
-            from unnest(?::text[], ?::text[], ?::bigint[], ?::float8[], ?::float8[], ?::float8[], ?::float8[],
-                        ?::float8[], ?::float8[], ?::bigint[]) as b(ticker, timeframe, ms, o, h, l, c, v, vw, n)
-            """ + ON_CONFLICT_CHANGED_ONLY + """
-            returning m.ticker, m.timeframe, (extract(epoch from m.ts) * 1000)::bigint as ms, (m.xmax = 0) as inserted""";
-
-    /**
-     * One derived timeframe's bars in [from, to) from the next finer timeframe's (5m from 1m, 15m from
-     * 5m, 1h from 15m, 4h from 1h), so each step reads a fifth or less of the rows the last one wrote.
-     * Buckets are bins of the timeframe's length aligned from midnight America/New_York, as the source
-     * builds them; each nests in the next. vwap is the volume-weighted mean of the parts' vwaps (their
-     * dollar volume over their volume, which composes), clamped to the bar's range as the source's is,
-     * and null when a part that traded lacks one.
-     */
-    private static final String ROLL_UP = """
-            insert into market_bar as m (ticker, timeframe, ts, open, high, low, close, volume, vwap, trades, source)
-            select ticker, ?, bucket,
-                   (array_agg(open order by ts))[1], max(high), min(low), (array_agg(close order by ts desc))[1],
-                   sum(volume),
-                   case when count(*) filter (where vwap is null and volume > 0) = 0 and sum(volume) > 0
-                        then least(greatest(sum(vwap * volume) / sum(volume), min(low)), max(high)) end,
-                   case when count(trades) = count(*) then sum(trades) end,
-                   'rollup'
-            from (select part.*,
-                         date_bin(?::interval, part.ts at time zone 'America/New_York', timestamp '2000-01-01')
-                             at time zone 'America/New_York' as bucket
-                  from market_bar part
-                  where part.ticker = ? and part.timeframe = ? and part.ts >= ? and part.ts < ?) parts
-            group by ticker, bucket
-            """ + ON_CONFLICT_CHANGED_ONLY;
-
-    /** Each derived timeframe after the one it is rolled up from: the order the roll-ups must run in. */
+    /** The derived timeframes, each rolled up from the one before it (5m from 1m): the order the roll-ups run in. */
     private static final List<Timeframe> DERIVED =
             List.of(Timeframe.M5, Timeframe.M15, Timeframe.H1, Timeframe.H4);
-    private static final List<Timeframe> ROLLED_UP_FROM =
-            List.of(Timeframe.M1, Timeframe.M5, Timeframe.M15, Timeframe.H1);
-    /** The widest derived bucket: rolling up whole 4h buckets covers every narrower one too. */
+    private static final List<String> MINUTES_AND_DERIVED = List.of(Timeframe.M1.code(), Timeframe.M5.code(),
+            Timeframe.M15.code(), Timeframe.H1.code(), Timeframe.H4.code());
+    /** The widest derived bucket: a span of whole 4h buckets holds whole buckets of every narrower one. */
     private static final Timeframe WIDEST = Timeframe.H4;
+    /**
+     * A 4h bucket lasts 3 to 5 hours (daylight saving changes happen inside the first of the day), and
+     * the next one at least 3: five hours after a bucket's start always falls in the next bucket.
+     */
+    private static final Duration PAST_WIDEST_BUCKET = Duration.ofHours(5);
+    /** 1m bars this close are rolled up in one span: nights, weekends and holidays cost one read, not several. */
+    private static final Duration JOIN_SPANS_WITHIN = Duration.ofDays(5);
 
     private final DataSource dataSource;
     private final List<BarWriteListener> listeners;
@@ -92,135 +90,251 @@ public class BarStore {
     }
 
     public List<RunCounts> write(BarBatch batch) throws SQLException {
-        int received = batch.pages().stream().mapToInt(page -> page.rows().size()).sum();
-        Map<BarKey, BarRow> rows = new LinkedHashMap<>(capacityFor(received));
-        Map<BarKey, Long> runOfRow = new HashMap<>(capacityFor(received));
-        for (BarPage page : batch.pages()) {
-            for (BarRow row : page.rows()) {
-                BarKey key = new BarKey(row.ticker(), row.timeframe(), row.tsMillis());
-                rows.put(key, row); // the later page wins: it is the newer answer
-                runOfRow.put(key, page.runId());
-            }
-        }
+        Map<Series, NavigableMap<Long, Received>> received = receivedBySeries(batch);
         Map<Long, int[]> counts = new LinkedHashMap<>();
         batch.pages().forEach(page -> counts.computeIfAbsent(page.runId(), run -> new int[3])[2]++);
+        Changes changes;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                upsert(connection, rows.values(), runOfRow, counts);
-                rollUpDerived(connection, rows.values());
+                lockTickers(connection, received.keySet());
+                // every read before the COPY starts: the connection carries one statement at a time
+                List<Span> spans = readSpans(connection, received);
+                try (BarCopy copy = new BarCopy(connection)) {
+                    changes = new Changes(copy);
+                    for (Span span : spans) {
+                        span.plan(changes, counts);
+                    }
+                }
+                upsert(connection, changes.updates);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
         }
-        notifyListeners(rows.values());
+        notifyListeners(changes.series);
         return counts.entrySet().stream()
                 .map(entry -> new RunCounts(entry.getKey(), entry.getValue()[0], entry.getValue()[1], entry.getValue()[2]))
                 .toList();
     }
 
-    private void upsert(Connection connection, Collection<BarRow> rows, Map<BarKey, Long> runOfRow,
-                        Map<Long, int[]> counts) throws SQLException {
-        int size = rows.size();
-        String[] tickers = new String[size];
-        String[] timeframes = new String[size];
-        Long[] millis = new Long[size];
-        Double[] open = new Double[size];
-        Double[] high = new Double[size];
-        Double[] low = new Double[size];
-        Double[] close = new Double[size];
-        Double[] volume = new Double[size];
-        Double[] vwap = new Double[size];
-        Long[] trades = new Long[size];
-        int i = 0;
-        for (BarRow row : rows) {
-            tickers[i] = row.ticker();
-            timeframes[i] = row.timeframe();
-            millis[i] = row.tsMillis();
-            open[i] = row.open();
-            high[i] = row.high();
-            low[i] = row.low();
-            close[i] = row.close();
-            volume[i] = row.volume();
-            vwap[i] = row.vwap();
-            trades[i] = row.trades();
-            i++;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(UPSERT)) {
-            Object[][] columns = {tickers, timeframes, millis, open, high, low, close, volume, vwap, trades};
-            String[] types = {"text", "text", "bigint", "float8", "float8", "float8", "float8", "float8", "float8",
-                "bigint"};
-            for (int column = 0; column < columns.length; column++) {
-                Array array = connection.createArrayOf(types[column], columns[column]);
-                statement.setArray(column + 1, array);
-            }
-            try (ResultSet written = statement.executeQuery()) {
-                while (written.next()) {
-                    long runId = runOfRow.get(new BarKey(written.getString(1), written.getString(2), written.getLong(3)));
-                    counts.get(runId)[written.getBoolean(4) ? 0 : 1]++;
-                }
-            }
-        }
+    /** A bar to write and where it came from ({@code market_bar.source}). */
+    private record SourcedBar(BarRow bar, String source) {
     }
 
-    private void rollUpDerived(Connection connection, Collection<BarRow> rows) throws SQLException {
-        Map<String, long[]> minuteSpans = new HashMap<>();
-        for (BarRow row : rows) {
-            if (row.timeframe().equals(Timeframe.M1.code())) {
-                minuteSpans.merge(row.ticker(), new long[] {row.tsMillis(), row.tsMillis()},
-                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
-            }
-        }
-        if (minuteSpans.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(ROLL_UP)) {
-            for (Map.Entry<String, long[]> span : minuteSpans.entrySet()) {
-                Instant from = WIDEST.bucketStart(Instant.ofEpochMilli(span.getValue()[0]));
-                Instant to = WIDEST.bucketStart(Instant.ofEpochMilli(span.getValue()[1])).plus(Duration.ofHours(4));
-                for (int step = 0; step < DERIVED.size(); step++) {
-                    statement.setString(1, DERIVED.get(step).code());
-                    statement.setString(2, binWidth(DERIVED.get(step)));
-                    statement.setString(3, span.getKey());
-                    statement.setString(4, ROLLED_UP_FROM.get(step).code());
-                    statement.setTimestamp(5, Timestamp.from(from));
-                    statement.setTimestamp(6, Timestamp.from(to));
-                    statement.addBatch();
-                }
-            }
-            statement.executeBatch();
-        }
+    /** A received bar and the run whose page brought it. */
+    private record Received(BarRow bar, long runId) {
     }
 
     private record Series(String ticker, String timeframe) {
     }
 
-    /** Every series the batch changed, the derived ones of a 1m series included. */
-    private void notifyListeners(Collection<BarRow> rows) {
-        Set<Series> changed = new HashSet<>();
-        for (BarRow row : rows) {
-            changed.add(new Series(row.ticker(), row.timeframe()));
-            if (row.timeframe().equals(Timeframe.M1.code())) {
-                DERIVED.forEach(derived -> changed.add(new Series(row.ticker(), derived.code())));
+    /**
+     * The batch's bars per series in time order; of a bar received twice the later page's wins (the
+     * newer answer).
+     *
+     * @throws IllegalArgumentException for bars of a derived timeframe: those are only ever rolled up
+     *     here (SeriesPlanner fetches 1m and 1d), and a fetched one would compete with its roll-up
+     */
+    private static Map<Series, NavigableMap<Long, Received>> receivedBySeries(BarBatch batch) {
+        Map<Series, NavigableMap<Long, Received>> received = new LinkedHashMap<>();
+        for (BarPage page : batch.pages()) {
+            if (Timeframe.ofCode(page.timeframe()).map(Timeframe::isDerivedFromMinutes).orElse(false)) {
+                throw new IllegalArgumentException("run " + page.runId() + " sent " + page.timeframe()
+                        + " bars: derived timeframes are rolled up from 1m, never fetched");
+            }
+            for (BarRow row : page.rows()) {
+                received.computeIfAbsent(new Series(row.ticker(), row.timeframe()), series -> new TreeMap<>())
+                        .put(row.tsMillis(), new Received(row, page.runId()));
             }
         }
+        return received;
+    }
+
+    private static void lockTickers(Connection connection, Collection<Series> series) throws SQLException {
+        String[] tickers = series.stream().map(Series::ticker).distinct().toArray(String[]::new);
+        try (PreparedStatement lock = connection.prepareStatement(LOCK_TICKERS)) {
+            lock.setArray(1, connection.createArrayOf("text", tickers));
+            lock.executeQuery().close();
+        }
+    }
+
+    /**
+     * A stretch of one received series with what is stored there: for 1m, whole 4h buckets and the
+     * derived timeframes too (their roll-ups are redone); for 1d, the received days.
+     */
+    private record Span(Series series, NavigableMap<Long, Received> received,
+                        Map<String, NavigableMap<Long, BarRow>> stored) {
+
+        /**
+         * The received bars against the stored ones; for 1m then each derived timeframe in turn, rolled
+         * up from the finer one's bars as the store will hold them (stored, with the batch's over them).
+         */
+        void plan(Changes changes, Map<Long, int[]> counts) throws SQLException {
+            NavigableMap<Long, BarRow> level = changes.planReceived(series, received, stored.get(series.timeframe()),
+                    counts);
+            if (series.timeframe().equals(Timeframe.M1.code())) {
+                for (Timeframe derived : DERIVED) {
+                    level = changes.planRollUp(new Series(series.ticker(), derived.code()),
+                            RollUp.bars(derived, level.values()), stored.get(derived.code()));
+                }
+            }
+        }
+    }
+
+    private static List<Span> readSpans(Connection connection, Map<Series, NavigableMap<Long, Received>> received)
+            throws SQLException {
+        List<Span> spans = new ArrayList<>();
+        for (Map.Entry<Series, NavigableMap<Long, Received>> entry : received.entrySet()) {
+            Series series = entry.getKey();
+            NavigableMap<Long, Received> bars = entry.getValue();
+            if (series.timeframe().equals(Timeframe.M1.code())) {
+                for (long[] span : spansOf(bars.navigableKeySet())) {
+                    spans.add(new Span(series, bars.subMap(span[0], true, span[1], false),
+                            readSpan(connection, series.ticker(), MINUTES_AND_DERIVED, span[0], span[1])));
+                }
+            } else {
+                spans.add(new Span(series, bars, readSpan(connection, series.ticker(), List.of(series.timeframe()),
+                        bars.firstKey(), bars.lastKey() + 1)));
+            }
+        }
+        return spans;
+    }
+
+    /** [from, to) of whole 4h buckets holding the given 1m bar starts, neighbouring ones joined. */
+    private static List<long[]> spansOf(Collection<Long> minuteStarts) {
+        List<long[]> spans = new ArrayList<>();
+        long[] span = null;
+        for (long start : minuteStarts) {
+            if (span != null && start < span[1]) {
+                continue;
+            }
+            long bucket = WIDEST.bucketStart(Instant.ofEpochMilli(start)).toEpochMilli();
+            long end = WIDEST.bucketStart(Instant.ofEpochMilli(bucket).plus(PAST_WIDEST_BUCKET)).toEpochMilli();
+            if (span != null && bucket - span[1] <= JOIN_SPANS_WITHIN.toMillis()) {
+                span[1] = end;
+            } else {
+                span = new long[] {bucket, end};
+                spans.add(span);
+            }
+        }
+        return spans;
+    }
+
+    /** The stored bars of one ticker's timeframes in [from, to), by timeframe and start. */
+    private static Map<String, NavigableMap<Long, BarRow>> readSpan(Connection connection, String ticker,
+                                                                    List<String> timeframes, long from, long to)
+            throws SQLException {
+        Map<String, NavigableMap<Long, BarRow>> stored = new LinkedHashMap<>();
+        timeframes.forEach(timeframe -> stored.put(timeframe, new TreeMap<>()));
+        try (PreparedStatement read = connection.prepareStatement(READ_SPAN)) {
+            read.setString(1, ticker);
+            read.setArray(2, connection.createArrayOf("text", timeframes.toArray()));
+            read.setObject(3, OffsetDateTime.ofInstant(Instant.ofEpochMilli(from), ZoneOffset.UTC));
+            read.setObject(4, OffsetDateTime.ofInstant(Instant.ofEpochMilli(to), ZoneOffset.UTC));
+            try (ResultSet rows = read.executeQuery()) {
+                while (rows.next()) {
+                    String timeframe = rows.getString(1);
+                    long ts = rows.getLong(2);
+                    Double vwap = rows.getObject(8) == null ? null : rows.getDouble(8);
+                    Long trades = rows.getObject(9) == null ? null : rows.getLong(9);
+                    stored.get(timeframe).put(ts, new BarRow(ticker, timeframe, ts, rows.getDouble(3), rows.getDouble(4),
+                            rows.getDouble(5), rows.getDouble(6), rows.getDouble(7), vwap, trades));
+                }
+            }
+        }
+        return stored;
+    }
+
+    /** What the batch writes: bars not stored yet, bars whose values changed, and the series they belong to. */
+    private static final class Changes {
+        private final BarCopy inserts;
+        private final List<SourcedBar> updates = new ArrayList<>();
+        private final Set<Series> series = new HashSet<>();
+
+        Changes(BarCopy inserts) {
+            this.inserts = inserts;
+        }
+
+        /**
+         * Received bars against the stored ones, counted for their runs; returns the series' bars as
+         * they will be stored (the stored map, updated in place).
+         */
+        NavigableMap<Long, BarRow> planReceived(Series of, NavigableMap<Long, Received> bars,
+                                                NavigableMap<Long, BarRow> stored, Map<Long, int[]> counts)
+                throws SQLException {
+            for (Received received : bars.values()) {
+                int outcome = plan(of, received.bar(), SOURCE, stored);
+                if (outcome >= 0) {
+                    counts.get(received.runId())[outcome]++;
+                }
+            }
+            return stored;
+        }
+
+        /** Rolled-up bars against the stored ones; returns the series' bars as they will be stored. */
+        NavigableMap<Long, BarRow> planRollUp(Series of, List<BarRow> bars, NavigableMap<Long, BarRow> stored)
+                throws SQLException {
+            for (BarRow bar : bars) {
+                plan(of, bar, RollUp.SOURCE, stored);
+            }
+            return stored;
+        }
+
+        /** 0 for a new bar (sent to the COPY at once), 1 for a changed one, -1 for the same values as stored. */
+        private int plan(Series of, BarRow bar, String source, NavigableMap<Long, BarRow> stored) throws SQLException {
+            BarRow before = stored.put(bar.tsMillis(), bar);
+            if (bar.equals(before)) {
+                return -1;
+            }
+            series.add(of);
+            if (before == null) {
+                inserts.add(bar, source);
+                return 0;
+            }
+            updates.add(new SourcedBar(bar, source));
+            return 1;
+        }
+    }
+
+    private static void upsert(Connection connection, List<SourcedBar> bars) throws SQLException {
+        if (bars.isEmpty()) {
+            return;
+        }
+        int size = bars.size();
+        Object[][] columns = new Object[11][];
+        String[] types = {"text", "text", "bigint", "float8", "float8", "float8", "float8", "float8", "float8",
+            "bigint", "text"};
+        columns[0] = new String[size];
+        columns[1] = new String[size];
+        columns[2] = new Long[size];
+        for (int column = 3; column <= 8; column++) {
+            columns[column] = new Double[size];
+        }
+        columns[9] = new Long[size];
+        columns[10] = new String[size];
+        for (int i = 0; i < size; i++) {
+            BarRow row = bars.get(i).bar();
+            Object[] values = {row.ticker(), row.timeframe(), row.tsMillis(), row.open(), row.high(), row.low(),
+                row.close(), row.volume(), row.vwap(), row.trades(), bars.get(i).source()};
+            for (int column = 0; column < values.length; column++) {
+                columns[column][i] = values[column];
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(UPDATE_CHANGED)) {
+            for (int column = 0; column < columns.length; column++) {
+                Array array = connection.createArrayOf(types[column], columns[column]);
+                statement.setArray(column + 1, array);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    /** Every series the batch changed, derived ones included. */
+    private void notifyListeners(Set<Series> changed) {
         for (Series series : changed) {
             listeners.forEach(listener -> listener.barsWritten(series.ticker(), series.timeframe()));
         }
-    }
-
-    private static String binWidth(Timeframe timeframe) {
-        return timeframe.multiplier() + " " + timeframe.timespan() + "s";
-    }
-
-    /** A bar's natural key, as the batch deduplicates on it and the upsert reports it back. */
-    private record BarKey(String ticker, String timeframe, long tsMillis) {
-    }
-
-    /** A HashMap capacity that holds {@code entries} without rehashing. */
-    private static int capacityFor(int entries) {
-        return (int) (entries / 0.75f) + 1;
     }
 }

@@ -46,7 +46,7 @@ public enum Timeframe {
         return timespan;
     }
 
-    /** True for the timeframes rolled up in SQL from 1m bars instead of fetched. */
+    /** True for the timeframes rolled up from 1m bars instead of fetched. */
     public boolean isDerivedFromMinutes() {
         return this != M1 && this != D1;
     }

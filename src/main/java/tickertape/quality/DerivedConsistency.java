@@ -14,7 +14,7 @@ import tickertape.market.Timeframe;
 
 /**
  * Compares a derived series (5m 15m 1h 4h) with its 1m bars: the roll-up is recomputed in SQL with
- * the same buckets and aggregates as the writer's (BarStore.ROLL_UP: New York wall-clock bins from
+ * the same buckets and aggregates as the writer's (RollUp: New York wall-clock bins from
  * midnight, first open, last close, volume-weighted vwap clamped to the range, null vwap or trade
  * count when a minute lacks one) and joined to the stored bars. A bucket disagrees when either side
  * is missing, a price or the trade count differs, or volume or vwap differ by more than 1e-9

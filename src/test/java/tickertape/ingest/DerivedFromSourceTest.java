@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import tickertape.market.Timeframe;
 
 /**
- * The derived timeframes (5m 15m 1h 4h), rolled up in SQL by BarStore from the 1m bars a run stored,
+ * The derived timeframes (5m 15m 1h 4h), rolled up by the writer (BarStore, RollUp) from the 1m bars a run stored,
  * equal the source's own aggregates for the same window, bar for bar and field by field: a liquid
  * ticker and a thin one (UVXY misses minutes in session), over a Friday and the Monday after the
  * switch to daylight saving time (New York buckets move against UTC).
