@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import tickertape.ingest.BarBatches.BarBatch;
 import tickertape.market.Timeframe;
@@ -47,7 +48,7 @@ public class BarStore {
             where ticker = ? and timeframe = any(?::text[]) and ts >= ? and ts < ?""";
 
     /** Changed bars: overwritten only where a value differs, in case another writer got there first. */
-    private static final String UPDATE_CHANGED = """
+    private static final String UPSERT_CHANGED = """
             insert into market_bar as m (ticker, timeframe, ts, open, high, low, close, volume, vwap, trades, source)
             select b.ticker, b.timeframe, timestamptz 'epoch' + b.ms * interval '1 millisecond',
                    b.o, b.h, b.l, b.c, b.v, b.vw, b.n, b.source
@@ -65,8 +66,8 @@ public class BarStore {
     /** The derived timeframes, each rolled up from the one before it (5m from 1m): the order the roll-ups run in. */
     private static final List<Timeframe> DERIVED =
             List.of(Timeframe.M5, Timeframe.M15, Timeframe.H1, Timeframe.H4);
-    private static final List<String> MINUTES_AND_DERIVED = List.of(Timeframe.M1.code(), Timeframe.M5.code(),
-            Timeframe.M15.code(), Timeframe.H1.code(), Timeframe.H4.code());
+    private static final List<String> MINUTES_AND_DERIVED = Stream.concat(Stream.of(Timeframe.M1), DERIVED.stream())
+            .map(Timeframe::code).toList();
     /** The widest derived bucket: a span of whole 4h buckets holds whole buckets of every narrower one. */
     private static final Timeframe WIDEST = Timeframe.H4;
     /**
@@ -322,7 +323,7 @@ public class BarStore {
                 columns[column][i] = values[column];
             }
         }
-        try (PreparedStatement statement = connection.prepareStatement(UPDATE_CHANGED)) {
+        try (PreparedStatement statement = connection.prepareStatement(UPSERT_CHANGED)) {
             for (int column = 0; column < columns.length; column++) {
                 Array array = connection.createArrayOf(types[column], columns[column]);
                 statement.setArray(column + 1, array);
