@@ -2,6 +2,7 @@ package tickertape.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -93,6 +94,22 @@ class PagesTest extends IngestionTestSupport {
         assertThat(minimum).as("the two weeks take several pages").isGreaterThan(2 * 4);
         assertThat(requests).as("requests for a minimum of %d", minimum)
                 .isGreaterThanOrEqualTo(minimum).isLessThanOrEqualTo((int) Math.floor(minimum * 1.1));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void queueingAJobAnswersAtOnceWithoutWaitingForItsRun() throws Exception {
+        addTicker("QUEU");
+        fake.failNext(Fault.responseDelay(Duration.ofSeconds(5)));
+        Instant from = midnight(MONDAY);
+        IngestionJob job = planner().window("manual", "QUEU", Timeframe.M1, from, from.plus(Duration.ofHours(20)));
+
+        // as gap repair asks: a request for the opened jobs, answered before the job has run
+        List<IngestionJob> opened = template.requestBody("direct:queue-jobs", List.of(job), List.class);
+
+        assertThat(opened).hasSize(1);
+        assertThat(run(opened.get(0).runId()).status()).as("the run, its page still delayed").isEqualTo("RUNNING");
+        assertThat(awaitRun(opened.get(0).runId()).status()).isEqualTo("SUCCEEDED");
     }
 
     @Test
