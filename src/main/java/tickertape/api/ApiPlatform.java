@@ -49,6 +49,7 @@ public final class ApiPlatform {
         ApiErrors errors = new ApiErrors(json);
         registry.bind("apiGuard", new ApiGuard(verbs, new KeyAuthentication(keys, keyCache, keyUses), rateLimits, errors));
         registry.bind("apiErrors", errors);
+        registry.bind("jsonResponse", new JsonResponse(json));
         registry.bind("responseHeaders", new ResponseHeaders());
         context.addStartupListener(new PlatformHttpProblems(verbs, json));
     }
