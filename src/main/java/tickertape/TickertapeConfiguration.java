@@ -137,7 +137,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
         database.publishPoolMetrics(meterRegistry);
         Metrics metrics = new Metrics(meterRegistry);
         registry.bind("metrics", metrics);
-        context.getManagementStrategy().addEventNotifier(new ApiLatency(metrics, new RestVerbs(context)));
+        context.getManagementStrategy().addEventNotifier(new ApiLatency(metrics,
+                registry.lookupByNameAndType("restVerbs", RestVerbs.class)));
         context.getManagementStrategy().addEventNotifier(PolygonResponses.of(metrics, context));
         StoreGauges storeGauges = new StoreGauges(database.dataSource(), new ExchangeCalendar(), Clock.systemUTC(),
                 backfillFrom, meterRegistry);

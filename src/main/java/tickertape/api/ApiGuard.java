@@ -9,7 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import tickertape.keys.ApiKey;
-import tickertape.keys.ApiKeys;
+import tickertape.keys.KeyAuthentication;
 
 /**
  * Runs first on every REST request (routes/api.camel.yaml intercepts {@code rest:*}): finds the
@@ -37,11 +37,11 @@ public class ApiGuard implements Processor {
     public static final String RATE_LIMITED = "tickertapeRateLimited";
 
     private final RestVerbs verbs;
-    private final ApiKeys keys;
+    private final KeyAuthentication keys;
     private final RateLimits rateLimits;
     private final ApiErrors errors;
 
-    public ApiGuard(RestVerbs verbs, ApiKeys keys, RateLimits rateLimits, ApiErrors errors) {
+    public ApiGuard(RestVerbs verbs, KeyAuthentication keys, RateLimits rateLimits, ApiErrors errors) {
         this.verbs = verbs;
         this.keys = keys;
         this.rateLimits = rateLimits;

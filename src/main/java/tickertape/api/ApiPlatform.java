@@ -9,11 +9,16 @@ import org.apache.camel.spi.Registry;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.FirstOpsKey;
 import tickertape.keys.KeyAdmin;
+import tickertape.keys.KeyAuthentication;
+import tickertape.keys.KeyCache;
+import tickertape.keys.KeyChangeListener;
+import tickertape.keys.KeyUses;
 import tickertape.store.Database;
 
 /**
  * Binds what routes/api.camel.yaml applies to every REST route: the guard (keys, roles, rate
- * limits) and the problem responses; and issues the first ops key on a fresh store.
+ * limits) and the problem responses; starts the listener that keeps the authenticated keys in memory
+ * honest; and issues the first ops key on a fresh store.
  */
 public final class ApiPlatform {
     private ApiPlatform() {
@@ -21,19 +26,30 @@ public final class ApiPlatform {
 
     public static void bind(CamelContext context, Database database, Path dataDirectory, ObjectMapper json)
             throws Exception {
-        ApiKeys keys = new ApiKeys(database.dataSource(), Clock.systemUTC(), Duration.ofMinutes(1));
+        ApiKeys keys = new ApiKeys(database.dataSource());
         FirstOpsKey.issueIfNoKeys(keys, dataDirectory);
         RestVerbs verbs = new RestVerbs(context);
         RateLimits rateLimits = rateLimits(context, database);
+        KeyCache keyCache = new KeyCache();
+        KeyUses keyUses = new KeyUses(database.dataSource(), Clock.systemUTC(),
+                Duration.ofMillis(Long.parseLong(setting(context, "tickertape.api.keys.last-used-write-millis"))));
+        // Camel stops services in the reverse order of their adding: both stop before the database closes.
+        context.addService(keyUses, true, true);
+        context.addService(new KeyChangeListener(() -> database.openDedicatedConnection("tickertape key listener"),
+                keyCache, Duration.parse(setting(context, "tickertape.api.keys.listener-heartbeat")),
+                Duration.parse(setting(context, "tickertape.api.keys.listener-max-reconnect-delay"))), true, true);
 
         Registry registry = context.getRegistry();
         registry.bind("apiKeys", keys);
-        registry.bind("keyAdmin", new KeyAdmin(keys, json));
+        registry.bind("keyCache", keyCache);
+        registry.bind("keyUses", keyUses);
+        registry.bind("keyAdmin", new KeyAdmin(keys, keyCache, json));
         registry.bind("restVerbs", verbs);
         registry.bind("rateLimits", rateLimits);
         ApiErrors errors = new ApiErrors(json);
-        registry.bind("apiGuard", new ApiGuard(verbs, keys, rateLimits, errors));
+        registry.bind("apiGuard", new ApiGuard(verbs, new KeyAuthentication(keys, keyCache, keyUses), rateLimits, errors));
         registry.bind("apiErrors", errors);
+        registry.bind("jsonResponse", new JsonResponse(json));
         registry.bind("responseHeaders", new ResponseHeaders());
         context.addStartupListener(new PlatformHttpProblems(verbs, json));
     }
@@ -57,6 +73,10 @@ public final class ApiPlatform {
     }
 
     private static String property(CamelContext context, String name) {
-        return context.resolvePropertyPlaceholders("{{tickertape.api.rate-limit." + name + "}}").trim();
+        return setting(context, "tickertape.api.rate-limit." + name);
+    }
+
+    private static String setting(CamelContext context, String name) {
+        return context.resolvePropertyPlaceholders("{{" + name + "}}").trim();
     }
 }

@@ -6,36 +6,25 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
- * The API keys in table {@code api_key}: issue, list, revoke, and recognise a presented key.
- *
- * <p>A key is looked up by its SHA-256 on every request (one indexed row), so a revocation, even
- * from the CLI in another process, applies to the next request. {@code last_used_at} is written
- * at most once per {@code lastUsedResolution} per key, not on every request.
+ * The API keys in table {@code api_key}: issue, list, revoke, and find the active key with a hash.
+ * Requests recognise their key through {@link KeyAuthentication}, which asks this store only when its
+ * cache cannot answer.
  */
 public class ApiKeys {
     private static final String COLUMNS =
             "id, prefix, name, role, requests_per_minute, created_at, last_used_at, revoked_at";
 
     private final DataSource dataSource;
-    private final Clock clock;
-    private final Duration lastUsedResolution;
-    private final Map<Long, Instant> lastUseRecorded = new ConcurrentHashMap<>();
 
-    public ApiKeys(DataSource dataSource, Clock clock, Duration lastUsedResolution) {
+    public ApiKeys(DataSource dataSource) {
         this.dataSource = dataSource;
-        this.clock = clock;
-        this.lastUsedResolution = lastUsedResolution;
     }
 
     /** A key that cannot be issued as asked, naming what is wrong with the request. */
@@ -113,39 +102,15 @@ public class ApiKeys {
         }
     }
 
-    /** The active (not revoked) key that {@code presented} is, if any; records its use. */
-    public Optional<ApiKey> authenticate(String presented) throws SQLException {
-        if (!KeySecret.isWellFormed(presented)) {
-            return Optional.empty();
-        }
+    /** The active (not revoked) key with this hash, if any: one row of the unique index on key_hash. */
+    Optional<ApiKey> findActive(KeyHash hash) throws SQLException {
         String sql = "select " + COLUMNS + " from api_key where key_hash = ? and revoked_at is null";
-        Optional<ApiKey> key;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setBytes(1, KeySecret.sha256(presented));
+            select.setBytes(1, hash.bytes());
             try (ResultSet row = select.executeQuery()) {
-                key = row.next() ? Optional.of(read(row)) : Optional.empty();
+                return row.next() ? Optional.of(read(row)) : Optional.empty();
             }
-        }
-        if (key.isPresent()) {
-            recordUse(key.get());
-        }
-        return key;
-    }
-
-    private void recordUse(ApiKey key) throws SQLException {
-        Instant now = clock.instant();
-        Instant recorded = lastUseRecorded.get(key.id());
-        if (recorded != null && recorded.plus(lastUsedResolution).isAfter(now)) {
-            return;
-        }
-        lastUseRecorded.put(key.id(), now);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(
-                     "update api_key set last_used_at = ? where id = ?")) {
-            update.setTimestamp(1, Timestamp.from(now));
-            update.setLong(2, key.id());
-            update.executeUpdate();
         }
     }
 

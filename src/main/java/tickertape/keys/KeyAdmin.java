@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import tickertape.api.ApiProblem;
 import tickertape.api.market.ClientInput;
@@ -16,10 +17,12 @@ import tickertape.api.market.ClientInput;
  */
 public final class KeyAdmin {
     private final ApiKeys keys;
+    private final KeyCache cache;
     private final ObjectMapper mapper;
 
-    public KeyAdmin(ApiKeys keys, ObjectMapper mapper) {
+    public KeyAdmin(ApiKeys keys, KeyCache cache, ObjectMapper mapper) {
         this.keys = keys;
+        this.cache = cache;
         this.mapper = mapper;
     }
 
@@ -49,9 +52,15 @@ public final class KeyAdmin {
         return keys.list().stream().map(KeyAdmin::view).toList();
     }
 
-    /** {@code DELETE /api/keys/{prefix}}: the key is refused from its next request on. */
+    /**
+     * {@code DELETE /api/keys/{prefix}}: the key is refused from its next request on. This process
+     * forgets its cached keys before answering, rather than when the change's announcement comes back
+     * to its listener a moment later, so the client's next request is refused here for certain.
+     */
     public Map<String, Object> revoke(String prefix) throws SQLException {
-        return keys.revoke(prefix).map(KeyAdmin::view)
+        Optional<ApiKey> revoked = keys.revoke(prefix);
+        cache.invalidateAll();
+        return revoked.map(KeyAdmin::view)
                 .orElseThrow(() -> ApiProblem.notFound("API key", "no active key with prefix " + prefix));
     }
 

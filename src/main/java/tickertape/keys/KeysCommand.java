@@ -3,8 +3,6 @@ package tickertape.keys;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -150,7 +148,7 @@ public final class KeysCommand {
     }
 
     private static ApiKeys keys(DataSource dataSource) {
-        return new ApiKeys(dataSource, Clock.systemUTC(), Duration.ofMinutes(1));
+        return new ApiKeys(dataSource);
     }
 
     private static DataSource runningServer(int port) {

@@ -5,8 +5,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
@@ -98,6 +100,26 @@ public final class Database extends ServiceSupport {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * A connection outside the pool, to the pool's server as the pool's user, for a holder that keeps
+     * it for good (the API key listener), so the pool's connections all stay for requests. The app so
+     * holds one connection more than the pool size. Its socket times out, so a wait on a dead server ends.
+     */
+    public Connection openDedicatedConnection(String applicationName) throws SQLException {
+        Properties properties = new Properties();
+        if (dataSource.getUsername() != null) {
+            properties.setProperty("user", dataSource.getUsername());
+        }
+        if (dataSource.getPassword() != null) {
+            properties.setProperty("password", dataSource.getPassword());
+        }
+        properties.setProperty("ApplicationName", applicationName);
+        properties.setProperty("connectTimeout", "10");
+        properties.setProperty("socketTimeout", "30");
+        properties.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
     }
 
     public DatabaseSettings settings() {
