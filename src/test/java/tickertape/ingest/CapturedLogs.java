@@ -7,14 +7,10 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /** A logback appender on the root logger keeping every event as the text a log file would hold. */
 final class CapturedLogs extends AppenderBase<ILoggingEvent> {
-    private static final Pattern RUN_ENDED = Pattern.compile("^Run (\\d+): .* ended ([A-Z_]+)$");
 
     private final List<String> lines = new ArrayList<>();
 
@@ -52,19 +48,5 @@ final class CapturedLogs extends AppenderBase<ILoggingEvent> {
     /** The lines containing {@code text}. */
     List<String> linesContaining(String text) {
         return lines().stream().filter(line -> line.contains(text)).toList();
-    }
-
-    /** The status the app logged when it closed run {@code runId}, if it has. */
-    Optional<String> endedStatus(long runId) {
-        for (String line : lines()) {
-            int message = line.indexOf(" - Run " + runId + ": ");
-            if (message >= 0) {
-                Matcher ended = RUN_ENDED.matcher(line.substring(message + 3));
-                if (ended.matches()) {
-                    return Optional.of(ended.group(2));
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

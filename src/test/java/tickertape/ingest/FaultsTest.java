@@ -326,7 +326,7 @@ class FaultsTest extends IngestionTestSupport {
 
         long runId = startWindow("EXHA", Timeframe.M1, FROM, TO);
         await(RUN_TIMEOUT, "a dead letter, or the run's end", () -> queryLong(
-                "select count(*) from dead_letter where ticker = 'EXHA'") > 0 || LOGS.endedStatus(runId).isPresent());
+                "select count(*) from dead_letter where ticker = 'EXHA'") > 0 || !run(runId).status().equals("RUNNING"));
         Thread.sleep(500); // a retry, if any, would come now
 
         assertThat(requestsFor("EXHA", since)).as("the first page, then max-retries + 1 attempts at the second")
