@@ -194,7 +194,7 @@ final class Report {
         Object api = get("latest", "1c", "http", "p50_ms");
         Object insert100k = get("ingest", "100k_empty", "pipeline_s");
         Object year = get("history", "1m", "json_s");
-        md.append("| single insert | < 50 ms | ~20 ms | ").append(ms(single)).append(" | one 1m bar through BarStore (upsert + roll-ups, one transaction, fsync on), median |\n");
+        md.append("| single insert | < 50 ms | ~20 ms | ").append(ms(single)).append(" | one 1m bar through BarStore.write (read, roll-ups, COPY: one transaction, fsync on), median |\n");
         md.append("| bulk insert, 50 bars | < 500 ms | ~300 ms | ").append(ms(bulk)).append(" | 50 1m bars, same |\n");
         md.append("| latest bar query | < 10 ms | ~5 ms | ").append(ms(latestQuery)).append(" | one JDBC query on the app's pool, median |\n");
         md.append("| 100 bars query | < 100 ms | ~50 ms | ").append(ms(hundred)).append(" | one JDBC query on the app's pool, median |\n");
