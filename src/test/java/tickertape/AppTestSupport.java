@@ -64,6 +64,13 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         return overrides;
     }
 
+    /** The settings of an app that ingests nothing by itself (see {@link #ROUTES_WITHOUT_TICKERS}). */
+    protected static Properties withoutTickers() {
+        Properties properties = new Properties();
+        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
+        return properties;
+    }
+
     /** Settings a test class needs on top of the defaults. */
     protected Properties extraProperties() {
         return new Properties();

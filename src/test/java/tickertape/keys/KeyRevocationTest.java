@@ -37,9 +37,7 @@ class KeyRevocationTest extends ApiTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        Properties properties = new Properties();
-        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
-        return properties;
+        return withoutTickers();
     }
 
     @Test

@@ -21,9 +21,7 @@ class KeysApiTest extends ApiTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        Properties properties = new Properties();
-        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
-        return properties;
+        return withoutTickers();
     }
 
     @Test

@@ -24,9 +24,7 @@ class MlApiTest extends ApiTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        Properties properties = new Properties();
-        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
-        return properties;
+        return withoutTickers();
     }
 
     // ---------------------------------------------------------------- features

@@ -23,9 +23,7 @@ class TradingApiTest extends ApiTestSupport {
 
     @Override
     protected Properties extraProperties() {
-        Properties properties = new Properties();
-        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
-        return properties;
+        return withoutTickers();
     }
 
     @BeforeEach
