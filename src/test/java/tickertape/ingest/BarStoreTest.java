@@ -75,8 +75,8 @@ class BarStoreTest extends IngestionTestSupport {
     }
 
     @Test
-    void barsOfADerivedTimeframeAreRefused() {
-        addTickerQuietly("DERV");
+    void barsOfADerivedTimeframeAreRefused() throws Exception {
+        addTicker("DERV");
         BarRow fiveMinutes = new BarRow("DERV", "5m", newYork("10:00"), 10, 10, 10, 10, 1, 10.0, 1L);
 
         assertThatThrownBy(() -> store().write(new BarBatch(new ArrayList<>(List.of(
@@ -93,14 +93,6 @@ class BarStoreTest extends IngestionTestSupport {
 
     private BarStore store() {
         return new BarStore(dataSource(), List.of());
-    }
-
-    private void addTickerQuietly(String symbol) {
-        try {
-            addTicker(symbol);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static List<BarRow> sourceRows(String ticker) {

@@ -144,71 +144,56 @@ class PagesTest extends IngestionTestSupport {
     @Test
     void delayedStatusIsAccepted() throws Exception {
         addTicker("DELA");
-        fake.failMatching("/ticker/DELA/", Integer.MAX_VALUE, Fault.DELAYED_STATUS);
-        try {
-            Instant from = midnight(MONDAY);
-            Instant to = midnight(MONDAY.plusDays(2)).minusMillis(1);
+        Instant from = midnight(MONDAY);
+        Instant to = midnight(MONDAY.plusDays(2)).minusMillis(1);
 
-            Run run = ingest("DELA", Timeframe.M1, from, to);
+        Run run = ingestAnsweredWith(Fault.DELAYED_STATUS, "DELA", from, to);
 
-            assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
-            assertStoredExactly("DELA", Timeframe.M1, from, to, sourceMinutes("DELA", MONDAY, MONDAY.plusDays(1)));
-        } finally {
-            fake.clearFaults();
-        }
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertStoredExactly("DELA", Timeframe.M1, from, to, sourceMinutes("DELA", MONDAY, MONDAY.plusDays(1)));
     }
 
     @Test
     void fractionalVolumeIsKeptAndMissingVwapAndTradesAreStoredAsNull() throws Exception {
         addTicker("FRAC");
-        fake.failMatching("/ticker/FRAC/", Integer.MAX_VALUE, Fault.FRACTIONAL_VOLUME_AND_MISSING_VW_N);
-        try {
-            Instant from = midnight(MONDAY);
-            Instant to = midnight(MONDAY.plusDays(1)).minusMillis(1);
+        Instant from = midnight(MONDAY);
+        Instant to = midnight(MONDAY.plusDays(1)).minusMillis(1);
 
-            Run run = ingest("FRAC", Timeframe.M1, from, to);
+        Run run = ingestAnsweredWith(Fault.FRACTIONAL_VOLUME_AND_MISSING_VW_N, "FRAC", from, to);
 
-            assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
-            List<Aggregate> source = sourceMinutes("FRAC", MONDAY, MONDAY);
-            Map<Long, StoredBar> stored = storedBars("FRAC", Timeframe.M1, from, to);
-            assertThat(stored).hasSameSizeAs(source);
-            // one page (a day fits), so the fake's indexes are the day's bar indexes
-            for (int i = 0; i < source.size(); i++) {
-                Aggregate bar = source.get(i);
-                StoredBar row = stored.get(bar.startMillis());
-                double wholeOrNot = bar.volume() == Math.rint(bar.volume()) ? bar.volume() + 0.25 : bar.volume();
-                assertThat(row.volume()).as("volume of bar %d", i).isEqualTo(wholeOrNot);
-                assertThat(row.volume() % 1).isNotZero();
-                assertThat(row.vwap()).as("vwap of bar %d", i).isEqualTo(i % 2 == 0 ? null : bar.vwap());
-                assertThat(row.trades()).as("trades of bar %d", i).isEqualTo(i % 3 == 0 ? null : bar.trades());
-                assertThat(List.of(row.open(), row.high(), row.low(), row.close()))
-                        .containsExactly(bar.open(), bar.high(), bar.low(), bar.close());
-            }
-        } finally {
-            fake.clearFaults();
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        List<Aggregate> source = sourceMinutes("FRAC", MONDAY, MONDAY);
+        Map<Long, StoredBar> stored = storedBars("FRAC", Timeframe.M1, from, to);
+        assertThat(stored).hasSameSizeAs(source);
+        // one page (a day fits), so the fake's indexes are the day's bar indexes
+        for (int i = 0; i < source.size(); i++) {
+            Aggregate bar = source.get(i);
+            StoredBar row = stored.get(bar.startMillis());
+            double wholeOrNot = bar.volume() == Math.rint(bar.volume()) ? bar.volume() + 0.25 : bar.volume();
+            assertThat(row.volume()).as("volume of bar %d", i).isEqualTo(wholeOrNot);
+            assertThat(row.volume() % 1).isNotZero();
+            assertThat(row.vwap()).as("vwap of bar %d", i).isEqualTo(i % 2 == 0 ? null : bar.vwap());
+            assertThat(row.trades()).as("trades of bar %d", i).isEqualTo(i % 3 == 0 ? null : bar.trades());
+            assertThat(List.of(row.open(), row.high(), row.low(), row.close()))
+                    .containsExactly(bar.open(), bar.high(), bar.low(), bar.close());
         }
     }
 
     @Test
     void duplicatedAndShuffledResultsAreStoredOnceAndCountedRight() throws Exception {
         addTicker("DUPS");
-        fake.failMatching("/ticker/DUPS/", Integer.MAX_VALUE, Fault.DUPLICATED_AND_SHUFFLED);
-        try {
-            Instant from = midnight(MONDAY);
-            Instant to = midnight(FRIDAY.plusDays(1)).minusMillis(1);
+        Instant from = midnight(MONDAY);
+        Instant to = midnight(FRIDAY.plusDays(1)).minusMillis(1);
 
-            Run run = ingest("DUPS", Timeframe.M1, from, to);
+        Run run = ingestAnsweredWith(Fault.DUPLICATED_AND_SHUFFLED, "DUPS", from, to);
 
-            List<Aggregate> source = sourceMinutes("DUPS", MONDAY, FRIDAY);
-            assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
-            assertStoredExactly("DUPS", Timeframe.M1, from, to, source);
-            assertThat(run.inserted()).isEqualTo(source.size());
-            assertThat(run.updated()).isZero();
-            assertThat(run.received()).as("received counts what the pages held, duplicates included")
-                    .isGreaterThan(source.size());
-        } finally {
-            fake.clearFaults();
-        }
+        List<Aggregate> source = sourceMinutes("DUPS", MONDAY, FRIDAY);
+        assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertStoredExactly("DUPS", Timeframe.M1, from, to, source);
+        assertThat(run.inserted()).isEqualTo(source.size());
+        assertThat(run.updated()).isZero();
+        assertThat(run.received()).as("received counts what the pages held, duplicates included")
+                .isGreaterThan(source.size());
     }
 
     @Test
@@ -237,5 +222,15 @@ class PagesTest extends IngestionTestSupport {
         assertThat(queryLong("select count(*) from market_bar where ticker = 'AGIN' and updated_at > "
                 + "(select started_at from ingestion_run where id = " + second.id() + ")"))
                 .as("no bar re-written by the second run").isZero();
+    }
+
+    /** The window of 1m bars ingested with every request for the ticker answered with {@code fault}. */
+    private Run ingestAnsweredWith(Fault fault, String symbol, Instant from, Instant to) throws Exception {
+        fake.failMatching("/ticker/" + symbol + "/", Integer.MAX_VALUE, fault);
+        try {
+            return ingest(symbol, Timeframe.M1, from, to);
+        } finally {
+            fake.clearFaults();
+        }
     }
 }
