@@ -49,9 +49,7 @@ public class RestVerbs {
 
     /** The policy of the verb an HTTP exchange came in through. */
     public VerbPolicy policyOf(Exchange exchange) {
-        String routeId = exchange.getFromRouteId();
-        VerbPolicy known = policies.get(routeId);
-        return known != null ? known : policies.computeIfAbsent(routeId, id -> find(exchange.getContext(), id));
+        return policies.computeIfAbsent(exchange.getFromRouteId(), id -> find(exchange.getContext(), id));
     }
 
     /**

@@ -149,9 +149,8 @@ public class Metrics {
 
     /** A REST request answered: {@code endpoint} is the verb's id in the REST DSL. */
     public void apiRequest(String endpoint, int httpStatus, long nanos) {
-        ApiTimerKey key = new ApiTimerKey(endpoint, httpStatus);
-        Timer timer = apiTimers.get(key);
-        (timer != null ? timer : apiTimers.computeIfAbsent(key, this::apiTimer)).record(nanos, TimeUnit.NANOSECONDS);
+        apiTimers.computeIfAbsent(new ApiTimerKey(endpoint, httpStatus), this::apiTimer)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** One series of tickertape_api_requests_seconds. */
