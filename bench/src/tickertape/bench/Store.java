@@ -19,8 +19,10 @@ import tickertape.sandbox.Aggregate;
 
 /** SQL the bench runs itself: resets, COPY (the physical reference) and plain queries. */
 final class Store {
-    static final String COPY_IN = "COPY market_bar (ticker, timeframe, ts, open, high, low, close, volume, vwap, trades, "
-            + "source) FROM STDIN (FORMAT csv)";
+    /** market_bar's columns in the order of the CSV {@link #csv} makes and {@link #copyOutBars} gives. */
+    private static final String BARS = "market_bar (ticker, timeframe, ts, open, high, low, close, volume, vwap, trades, "
+            + "source)";
+    private static final String COPY_IN = "COPY " + BARS + " FROM STDIN (FORMAT csv)";
 
     private final DataSource dataSource;
 
@@ -90,8 +92,7 @@ final class Store {
     byte[] copyOutBars() throws Exception {
         try (Connection connection = dataSource.getConnection()) {
             ByteArrayOutputStream csv = new ByteArrayOutputStream();
-            connection.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY market_bar (ticker, timeframe, ts, open, "
-                    + "high, low, close, volume, vwap, trades, source) TO STDOUT (FORMAT csv)", csv);
+            connection.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY " + BARS + " TO STDOUT (FORMAT csv)", csv);
             return csv.toByteArray();
         }
     }
