@@ -34,9 +34,12 @@ import tickertape.api.trading.Signals;
 import tickertape.api.trading.Trades;
 import tickertape.ingest.BarBatches;
 import tickertape.ingest.BarStore;
+import tickertape.ingest.BarWriter;
+import tickertape.ingest.CoverageLedger;
 import tickertape.ingest.Ingestion;
 import tickertape.ingest.IngestionRuns;
 import tickertape.ingest.ManualRuns;
+import tickertape.ingest.RunOwner;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.ingest.TickerRoutes;
 import tickertape.market.ExchangeCalendar;
@@ -103,6 +106,18 @@ public class TickertapeConfiguration implements CamelConfiguration {
     private String dayOverlap;
     @PropertyInject("ingest.stale-after")
     private String staleAfter;
+    @PropertyInject("ingest.retry-failed-after")
+    private String retryFailedAfter;
+    @PropertyInject("ingest.run-lease")
+    private String runLease;
+    @PropertyInject("ingest.write-retry-for")
+    private String writeRetryFor;
+    @PropertyInject("ingest.write-retry-delay-millis")
+    private long writeRetryDelayMillis;
+    @PropertyInject("tickertape.instance-name")
+    private String instanceName;
+    @PropertyInject("camel.server.port")
+    private int httpPort;
 
     @BindToRegistry("jsonMapper")
     public ObjectMapper jsonMapper() {
@@ -165,17 +180,22 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("trades", new Trades(database.dataSource(), jsonMapper(), portfolio, Clock.systemUTC()));
 
         PolygonMode polygon = polygonMode(context);
-        IngestionRuns runs = new IngestionRuns(database.dataSource(), metrics);
-        runs.closeInterruptedRuns();
-        SeriesPlanner planner = new SeriesPlanner(database.dataSource(), new ExchangeCalendar(), Clock.systemUTC(),
-                backfillFrom, Duration.parse(minuteOverlap), Duration.parse(dayOverlap), Duration.parse(staleAfter));
-        BarStore barStore = new BarStore(database.dataSource(), List.of(storeGauges));
+        IngestionRuns runs = new IngestionRuns(database.dataSource(), metrics,
+                RunOwner.of(instanceName, httpPort, Duration.parse(runLease)));
+        runs.closeRunsOfEarlierLives();
+        SeriesPlanner planner = new SeriesPlanner(new CoverageLedger(database.dataSource()), runs,
+                new ExchangeCalendar(), Clock.systemUTC(), backfillFrom, Duration.parse(minuteOverlap),
+                Duration.parse(dayOverlap), Duration.parse(staleAfter), Duration.parse(retryFailedAfter));
+        BarWriter barWriter = new BarWriter(new BarStore(database.dataSource(), List.of(storeGauges)), runs, metrics,
+                Duration.parse(writeRetryFor), Duration.ofMillis(writeRetryDelayMillis));
+        registry.bind("barWriter", barWriter);
+        registry.bind("barWriterHealthCheck", new BarWriter.Health(barWriter));
         TickerRoutes tickerRoutes = new TickerRoutes(database.dataSource());
         registry.bind("ingestionRuns", runs);
         registry.bind("seriesPlanner", planner);
         registry.bind("barBatches", new BarBatches());
         Ingestion ingestion = new Ingestion(runs, planner,
-                new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit), barStore);
+                new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit));
         registry.bind("ingestion", ingestion);
         registry.bind("tickerRoutes", tickerRoutes);
         registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis));

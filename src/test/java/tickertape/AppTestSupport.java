@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -114,6 +115,23 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
      * Camel's test support leaves that context running, and with it an embedded PostgreSQL that
      * outlives the JVM. (An app per test method is stopped after each test already.)
      */
+    /**
+     * Sets the coverage ledger of a series over [from, to): answered (the source was asked and its answer
+     * stored) or not (as after a write that failed). Bars written around the pipeline have no coverage.
+     */
+    protected void setAnswered(String ticker, String timeframe, Instant from, Instant to, boolean answered)
+            throws SQLException {
+        String range = "tstzmultirange(tstzrange('" + from + "', '" + to + "'))";
+        try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate(answered
+                    ? "insert into series_coverage as s (ticker, timeframe, covered) values ('" + ticker + "', '"
+                    + timeframe + "', " + range + ") on conflict (ticker, timeframe) do update set covered = s.covered + "
+                    + range
+                    : "update series_coverage set covered = covered - " + range + " where ticker = '" + ticker
+                    + "' and timeframe = '" + timeframe + "'");
+        }
+    }
+
     static final class StopAppAfterClass implements AfterAllCallback {
         @Override
         public void afterAll(ExtensionContext extension) throws Exception {

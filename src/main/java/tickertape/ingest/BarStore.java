@@ -98,7 +98,7 @@ public class BarStore {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                lockTickers(connection, received.keySet());
+                lockTickers(connection, batch.pages());
                 // every read before the COPY starts: the connection carries one statement at a time
                 List<Span> spans = readSpans(connection, received);
                 try (BarCopy copy = new BarCopy(connection)) {
@@ -108,6 +108,7 @@ public class BarStore {
                     }
                 }
                 upsert(connection, changes.updates);
+                recordCoverage(connection, batch.pages());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -153,8 +154,8 @@ public class BarStore {
         return received;
     }
 
-    private static void lockTickers(Connection connection, Collection<Series> series) throws SQLException {
-        String[] tickers = series.stream().map(Series::ticker).distinct().toArray(String[]::new);
+    private static void lockTickers(Connection connection, List<BarPage> pages) throws SQLException {
+        String[] tickers = pages.stream().map(BarPage::ticker).distinct().toArray(String[]::new);
         try (PreparedStatement lock = connection.prepareStatement(LOCK_TICKERS)) {
             lock.setArray(1, connection.createArrayOf("text", tickers));
             lock.executeQuery().close();
@@ -201,6 +202,13 @@ public class BarStore {
             }
         }
         return spans;
+    }
+
+    /** Each page's window is answered for: covered in the ledger, in the transaction that stores its bars. */
+    private static void recordCoverage(Connection connection, List<BarPage> pages) throws SQLException {
+        for (BarPage page : pages) {
+            CoverageLedger.record(connection, page.ticker(), page.timeframe(), page.coveredFrom(), page.coveredTo());
+        }
     }
 
     /** [from, to) of whole 4h buckets holding the given 1m bar starts, neighbouring ones joined. */

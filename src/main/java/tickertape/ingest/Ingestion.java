@@ -27,31 +27,31 @@ public class Ingestion {
     private static final String JOB = "ingestionJob";
     private static final String FETCH_FAILURE = "fetchFailure";
     private static final String FAILED_STATUS = "failedStatus";
+    /** Where the next page's answer starts (oldest first) or ends (newest first): the ledger's edge. */
+    private static final String COVERED_EDGE = "coveredEdge";
     /** Why a run ends early when the app is shut down: between pages, not after the whole window. */
     static final String SHUT_DOWN = "stopped: the app was shut down during this run; its series resumes from the store";
 
     private final IngestionRuns runs;
     private final SeriesPlanner planner;
     private final PolygonSource source;
-    private final BarStore store;
 
-    public Ingestion(IngestionRuns runs, SeriesPlanner planner, PolygonSource source, BarStore store) {
+    public Ingestion(IngestionRuns runs, SeriesPlanner planner, PolygonSource source) {
         this.runs = runs;
         this.planner = planner;
         this.source = source;
-        this.store = store;
     }
 
-    /** Opens a run for each job, except scheduled ones whose series already has one queued or running. */
+    /** Opens a run for each job whose series has none open (in any instance): the ones opened. */
     public List<IngestionJob> open(List<IngestionJob> jobs) throws SQLException {
         List<IngestionJob> opened = new ArrayList<>();
         for (IngestionJob job : jobs) {
-            Optional<Long> active = runs.activeRunFor(job.ticker(), job.timeframe().code());
-            if (active.isPresent() && !job.trigger().equals("manual") && !job.trigger().equals("replay")) {
-                LOG.debug("{} {} skipped: run {} is still under way", job.trigger(), job.series(), active.get());
-                continue;
+            Optional<IngestionJob> run = runs.open(job, planner.tradingDays(job));
+            if (run.isPresent()) {
+                opened.add(run.get());
+            } else {
+                LOG.debug("{} {} skipped: a run of the series is under way", job.trigger(), job.series());
             }
-            opened.add(runs.open(job, planner.tradingDays(job)));
         }
         return opened;
     }
@@ -63,16 +63,17 @@ public class Ingestion {
         exchange.setProperty("ticker", job.ticker());
         exchange.setProperty("timeframe", job.timeframe().code());
         exchange.setProperty(PolygonCall.URL_PROPERTY, job.startUrl() != null ? job.startUrl() : source.firstPageUrl(job));
+        exchange.setProperty(COVERED_EDGE, job.newestFirst() ? job.to().plusMillis(1) : job.from());
         stopFetchingIfShuttingDown(exchange);
         LOG.info("Run {}: {} {} from {} to {}{}", job.runId(), job.trigger(), job.series(), job.from(), job.to(),
                 job.newestFirst() ? " (newest first)" : "");
     }
 
     /**
-     * The page just fetched becomes the body for the batch writer (or null when it holds no valid
-     * bar), and the next page's URL is set; a parked request ends the loop.
+     * The page just fetched becomes the body for the batch writer, with the window it answered for,
+     * and the next page's URL is set; a parked request ends the loop (its window stays a hole).
      */
-    public void acceptPage(Exchange exchange) throws SQLException {
+    public void acceptPage(Exchange exchange) {
         long runId = exchange.getProperty(RUN_ID, Long.class);
         if (Boolean.TRUE.equals(exchange.getProperty(DeadLetters.FAILED_PROPERTY, Boolean.class))) {
             stopOnFailure(exchange);
@@ -91,17 +92,44 @@ public class Ingestion {
             }
         }
         Instant reached = page.results().isEmpty() ? null : reachedBar(page.results(), job.newestFirst());
-        runs.pageFetched(runId, page.results().size(), page.results().size() - rows.size(), reached);
         try {
             exchange.setProperty(PolygonCall.URL_PROPERTY, source.nextPageUrl(page.nextUrl()));
-            stopFetchingIfShuttingDown(exchange);
         } catch (IllegalStateException e) {
             exchange.setProperty(FAILED_STATUS, "FAILED");
             exchange.setProperty(FETCH_FAILURE, e.getMessage());
             exchange.setProperty(PolygonCall.URL_PROPERTY, null);
         }
-        exchange.getMessage().setBody(rows.isEmpty() ? null : new BarPage(runId, job.ticker(), job.timeframe().code(),
-                rows));
+        boolean last = exchange.getProperty(PolygonCall.URL_PROPERTY) == null;
+        BarPage answered = answered(exchange, job, rows, reached, last && exchange.getProperty(FETCH_FAILURE) == null);
+        runs.pageFetched(runId, page.results().size(), page.results().size() - rows.size(), reached);
+        exchange.getMessage().setBody(answered);
+        stopFetchingIfShuttingDown(exchange);
+    }
+
+    /**
+     * The page with the window it answered for. Polygon pages in time order: a page holds every bar
+     * between the edge the previous page reached and its own last bar, and the last page reaches the
+     * job's far end. A page that reached nothing (no bar, more pages) covers nothing.
+     */
+    private static BarPage answered(Exchange exchange, IngestionJob job, List<BarRow> rows, Instant reached,
+                                    boolean last) {
+        Instant edge = exchange.getProperty(COVERED_EDGE, Instant.class);
+        Instant next = last ? (job.newestFirst() ? job.from() : job.to().plusMillis(1))
+                : reached == null ? edge
+                : job.newestFirst() ? reached : reached.plusMillis(1);
+        exchange.setProperty(COVERED_EDGE, next);
+        return job.newestFirst() ? new BarPage(job.runId(), job.ticker(), job.timeframe().code(), rows, next, edge)
+                : new BarPage(job.runId(), job.ticker(), job.timeframe().code(), rows, edge, next);
+    }
+
+    /** The page loop waits for its page to be stored before asking for the next; a failed write ends the run. */
+    public void awaitPageWritten(Exchange exchange) throws InterruptedException {
+        String writeError = runs.awaitWrites(exchange.getProperty(RUN_ID, Long.class));
+        if (writeError != null && exchange.getProperty(FETCH_FAILURE) == null) {
+            exchange.setProperty(FAILED_STATUS, "FAILED");
+            exchange.setProperty(FETCH_FAILURE, writeError);
+            exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        }
     }
 
     /** The page loop failed outside Polygon's route (e.g. the database): the run ends FAILED. */
@@ -112,23 +140,11 @@ public class Ingestion {
         exchange.setProperty(FETCH_FAILURE, cause == null ? "unknown failure" : cause.getMessage());
     }
 
-    /** The aggregator's output: one batch of whole pages, written in one transaction. */
-    public void writeBatch(BarBatches.BarBatch batch) throws SQLException {
-        try {
-            runs.batchWritten(store.write(batch));
-        } catch (SQLException | RuntimeException e) {
-            runs.batchFailed(batch.pages().stream().map(BarPage::runId).distinct().toList(), e);
-            throw e;
-        }
-    }
-
-    public void finish(Exchange exchange) throws SQLException, InterruptedException {
+    /** Closes the run once its pages are stored (or failed): its status says how it ended. */
+    public void finish(Exchange exchange) throws InterruptedException {
         IngestionJob job = exchange.getProperty(JOB, IngestionJob.class);
         String status = runs.close(job.runId(), exchange.getProperty(FAILED_STATUS, String.class),
                 exchange.getProperty(FETCH_FAILURE, String.class));
-        if (job.trigger().equals("backfill") && !status.equals("FAILED") && !status.equals("NOT_AUTHORIZED")) {
-            planner.backfillCompleted(job);
-        }
         LOG.info("Run {}: {} {} ended {}", job.runId(), job.trigger(), job.series(), status);
     }
 

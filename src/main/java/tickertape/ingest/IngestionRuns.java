@@ -13,49 +13,86 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.api.ApiProblem;
+import tickertape.market.Timeframe;
 import tickertape.metrics.Metrics;
 import tickertape.store.Columns;
 
 /**
- * The ingestion log: one ingestion_run row per job, its counters kept in memory while it runs and
- * written through after every page, so the table is always current and a crash loses at most a page
- * of counting. A run is closed only when every page it queued has been written (or failed).
+ * The ingestion log: one ingestion_run row per job. A RUNNING row belongs to the process named in
+ * {@code owner} while it renews {@code lease_until} ({@link #keepLeases}); the database allows one
+ * per series. Counters are kept in memory while the run goes and written through after every page
+ * when the database answers (a lost update costs a figure, never a bar). A run is closed only when
+ * every page it sent to the writer has been committed or has failed: no timed wait guesses.
  */
 public class IngestionRuns {
     private static final Logger LOG = LoggerFactory.getLogger(IngestionRuns.class);
-    private static final Duration WRITE_WAIT = Duration.ofMinutes(2);
 
     private final DataSource dataSource;
     private final Metrics metrics;
+    private final RunOwner owner;
     private final Map<Long, RunState> active = new ConcurrentHashMap<>();
+    /** Runs that ended while their final row could not be written (the database was away): retried by keepLeases. */
+    private final Map<Long, Closing> closing = new ConcurrentHashMap<>();
 
-    public IngestionRuns(DataSource dataSource, Metrics metrics) {
+    public IngestionRuns(DataSource dataSource, Metrics metrics, RunOwner owner) {
         this.dataSource = dataSource;
         this.metrics = metrics;
+        this.owner = owner;
     }
 
-    /** Runs left RUNNING by a process that died cannot finish: say so instead of showing them running forever. */
-    public void closeInterruptedRuns() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("""
-                     update ingestion_run set status = 'FAILED', finished_at = now(),
-                            error = 'interrupted: the app stopped during this run; its series resumes from the store'
-                     where status = 'RUNNING'""")) {
-            int closed = statement.executeUpdate();
-            if (closed > 0) {
-                LOG.warn("Closed {} ingestion run(s) interrupted by the last stop", closed);
-            }
+    /**
+     * Runs this instance left RUNNING in an earlier life (it was killed) cannot finish: closed at once,
+     * instead of after their lease, so a restart resumes their series straight away.
+     */
+    public void closeRunsOfEarlierLives() throws SQLException {
+        int closed = update("""
+                update ingestion_run set status = 'FAILED', finished_at = now(),
+                       error = 'interrupted: the app stopped during this run; its series resumes from the store'
+                where status = 'RUNNING' and starts_with(owner, ?) and owner <> ?""", owner.instance(), owner.id());
+        if (closed > 0) {
+            LOG.warn("Closed {} ingestion run(s) interrupted by the last stop", closed);
         }
     }
 
-    public IngestionJob open(IngestionJob job, int requestedDays) throws SQLException {
+    /**
+     * Runs whose owner stopped renewing their lease (it died, or lost the database for longer than the
+     * lease) are closed, so their series can be planned again. Never one of this process's own.
+     */
+    public int closeExpiredRuns() throws SQLException {
+        int closed = update("""
+                update ingestion_run set status = 'FAILED', finished_at = now(),
+                       error = 'lease expired: ' || owner || ' stopped renewing it; its series is planned again'
+                where status = 'RUNNING' and lease_until < now() and not (id = any(?))""", ownIds());
+        if (closed > 0) {
+            LOG.warn("Closed {} ingestion run(s) whose lease expired", closed);
+        }
+        return closed;
+    }
+
+    /** Renews the lease of every run this process holds, and writes the final row of runs that could not be closed. */
+    public void keepLeases() throws SQLException {
+        for (Closing run : List.copyOf(closing.values())) {
+            persist(run.state, run.status, run.error, true);
+            closing.remove(run.state.job.runId());
+        }
+        update("update ingestion_run set lease_until = now() + ? * interval '1 millisecond'"
+                + " where status = 'RUNNING' and owner = ? and id = any(?)", owner.lease().toMillis(), owner.id(),
+                ownIds());
+    }
+
+    /** Opens the job's run, or answers empty when its series has one open already (in any instance). */
+    public Optional<IngestionJob> open(IngestionJob job, int requestedDays) throws SQLException {
         String sql = """
-                insert into ingestion_run(trigger, ticker, timeframe, window_from, window_to, status, requested)
-                values (?, ?, ?, ?, ?, 'RUNNING', ?) returning id""";
+                insert into ingestion_run(trigger, ticker, timeframe, window_from, window_to, status, requested,
+                                          owner, lease_until)
+                values (?, ?, ?, ?, ?, 'RUNNING', ?, ?, now() + ? * interval '1 millisecond')
+                on conflict (ticker, timeframe) where status = 'RUNNING' do nothing
+                returning id""";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, job.trigger());
@@ -64,21 +101,34 @@ public class IngestionRuns {
             statement.setTimestamp(4, Timestamp.from(job.from()));
             statement.setTimestamp(5, Timestamp.from(job.to()));
             statement.setInt(6, requestedDays);
+            statement.setString(7, owner.id());
+            statement.setLong(8, owner.lease().toMillis());
             try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                long id = rows.getLong(1);
-                active.put(id, new RunState(job.withRunId(id), Instant.now()));
-                return job.withRunId(id);
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                IngestionJob opened = job.withRunId(rows.getLong(1));
+                active.put(opened.runId(), new RunState(opened, Instant.now()));
+                return Optional.of(opened);
             }
         }
     }
 
-    /** The run already queued or running for this series, if any. */
-    public Optional<Long> activeRunFor(String ticker, String timeframe) {
-        return active.values().stream()
-                .filter(run -> run.job.ticker().equals(ticker) && run.job.timeframe().code().equals(timeframe))
-                .map(run -> run.job.runId())
-                .findFirst();
+    /** True when the series' last run ended FAILED less than {@code within} ago. */
+    public boolean failedWithin(String ticker, Timeframe timeframe, Duration within)
+            throws SQLException {
+        String sql = """
+                select status = 'FAILED' and finished_at > now() - ? * interval '1 millisecond'
+                from ingestion_run where ticker = ? and timeframe = ? order by started_at desc limit 1""";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, within.toMillis());
+            statement.setString(2, ticker);
+            statement.setString(3, timeframe.code());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        }
     }
 
     public void apiCall(Long runId) {
@@ -97,23 +147,22 @@ public class IngestionRuns {
         });
     }
 
-    public void pageFetched(long runId, int received, int rejected, Instant reachedBar) throws SQLException {
+    /** A page arrived and goes to the writer (with its bars, or only its covered window). */
+    public void pageFetched(long runId, int received, int rejected, Instant reachedBar) {
         RunState run = active.get(runId);
         metrics.barsRejected(run.job.ticker(), run.job.timeframe().code(), rejected);
         synchronized (run) {
             run.received += received;
             run.rejected += rejected;
-            if (received > rejected) {
-                run.pendingPages++;
-            }
+            run.pendingPages++;
             if (reachedBar != null) {
                 run.reachedBar = reachedBar;
             }
         }
-        persist(run, "RUNNING", null, false);
+        writeProgress(run);
     }
 
-    public void batchWritten(List<BarStore.RunCounts> counts) throws SQLException {
+    public void batchWritten(List<BarStore.RunCounts> counts) {
         for (BarStore.RunCounts count : counts) {
             RunState run = active.get(count.runId());
             if (run == null) {
@@ -126,41 +175,55 @@ public class IngestionRuns {
                 run.pendingPages = Math.max(0, run.pendingPages - count.pages());
                 run.notifyAll();
             }
-            persist(run, "RUNNING", null, false);
+            writeProgress(run);
         }
     }
 
-    public void batchFailed(List<Long> runIds, Throwable error) {
-        for (Long runId : runIds) {
-            RunState run = active.get(runId);
-            if (run == null) {
-                continue;
-            }
-            synchronized (run) {
-                run.writeError = "write failed: " + error.getMessage();
-                run.pendingPages = 0;
-                run.notifyAll();
-            }
+    /** Pages of the run that could not be written: their windows stay holes, and the run ends FAILED. */
+    public void pagesFailed(long runId, int pages, Throwable error) {
+        RunState run = active.get(runId);
+        if (run == null) {
+            return;
+        }
+        synchronized (run) {
+            run.writeError = "write failed: " + error.getMessage();
+            run.pendingPages = Math.max(0, run.pendingPages - pages);
+            run.notifyAll();
         }
     }
 
     /**
-     * Waits for the run's pages to be written, then records how it ended. {@code fetchFailure}, when
-     * present, is why fetching stopped early.
+     * Waits until every page the run sent to the writer is committed or failed; answers why writing
+     * failed, or null. The writer's own retries are bounded, so this wait is too.
      */
-    public String close(long runId, String failedStatus, String fetchFailure) throws SQLException, InterruptedException {
+    public String awaitWrites(long runId) throws InterruptedException {
         RunState run = active.get(runId);
-        long deadline = System.nanoTime() + WRITE_WAIT.toNanos();
         synchronized (run) {
-            while (run.pendingPages > 0 && System.nanoTime() < deadline) {
-                run.wait(500);
+            while (run.pendingPages > 0) {
+                run.wait(1000);
             }
+            return run.writeError;
         }
-        String error = fetchFailure != null ? fetchFailure : run.writeError;
+    }
+
+    /**
+     * Records how the run ended, once its pages are written. {@code fetchFailure}, when present, is why
+     * fetching stopped early. A final row the database does not take now is written by keepLeases later,
+     * while the lease keeps the run this process's.
+     */
+    public String close(long runId, String failedStatus, String fetchFailure) throws InterruptedException {
+        String writeError = awaitWrites(runId);
+        RunState run = active.get(runId);
+        String error = fetchFailure != null ? fetchFailure : writeError;
         String status = fetchFailure != null ? failedStatus
-                : run.writeError != null ? "FAILED"
+                : writeError != null ? "FAILED"
                 : run.rejected > 0 ? "PARTIAL" : "SUCCEEDED";
-        persist(run, status, error, true);
+        try {
+            persist(run, status, error, true);
+        } catch (SQLException e) {
+            LOG.warn("Run {} ended {}, but its row cannot be written yet: {}", runId, status, e.getMessage());
+            closing.put(runId, new Closing(run, status, error));
+        }
         active.remove(runId);
         return status;
     }
@@ -171,6 +234,20 @@ public class IngestionRuns {
 
     private Optional<RunState> state(Long runId) {
         return runId == null ? Optional.empty() : Optional.ofNullable(active.get(runId));
+    }
+
+    private Long[] ownIds() {
+        return Stream.concat(active.keySet().stream(), closing.keySet().stream())
+                .toArray(Long[]::new);
+    }
+
+    /** The run's counters so far, when the database takes them; the final row has them all anyway. */
+    private void writeProgress(RunState run) {
+        try {
+            persist(run, "RUNNING", null, false);
+        } catch (SQLException e) {
+            LOG.debug("Run {}: progress not written: {}", run.job.runId(), e.getMessage());
+        }
     }
 
     /**
@@ -200,12 +277,28 @@ public class IngestionRuns {
         }
     }
 
+    private int update(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                Object parameter = parameters[i];
+                if (parameter instanceof Long[] ids) {
+                    statement.setArray(i + 1, connection.createArrayOf("bigint", ids));
+                } else {
+                    statement.setObject(i + 1, parameter);
+                }
+            }
+            return statement.executeUpdate();
+        }
+    }
+
     /** Running and recent runs, newest first, with progress and an ETA for the running ones. */
     public Map<String, Object> overview(int recent) throws SQLException {
         Map<String, Object> overview = new LinkedHashMap<>();
         List<Map<String, Object>> running = new ArrayList<>();
-        for (RunState run : active.values()) {
-            running.add(progressOf(run));
+        for (Map<String, Object> run : query("select * from ingestion_run where status = 'RUNNING' order by started_at, id")) {
+            RunState own = active.get((Long) run.get("id"));
+            running.add(own == null ? run : progressOf(own));
         }
         overview.put("running", running);
         overview.put("recent", recentRuns(recent));
@@ -266,10 +359,12 @@ public class IngestionRuns {
         return row;
     }
 
-    private List<Map<String, Object>> query(String sql, long parameter) throws SQLException {
+    private List<Map<String, Object>> query(String sql, long... parameters) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setLong(1, parameter);
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setLong(i + 1, parameters[i]);
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 List<Map<String, Object>> runs = new ArrayList<>();
                 while (rows.next()) {
@@ -297,6 +392,10 @@ public class IngestionRuns {
         run.put("startedAt", Columns.instant(rows, "started_at"));
         run.put("finishedAt", Columns.instant(rows, "finished_at"));
         return run;
+    }
+
+    /** A run that ended, whose final row waits for the database. */
+    private record Closing(RunState state, String status, String error) {
     }
 
     private static final class RunState {

@@ -66,7 +66,12 @@ public class ManualRuns {
                 jobs.add(planner.window("manual", symbol, timeframe, from, to));
             }
         }
-        return queue(ingestion.open(jobs));
+        List<IngestionJob> opened = ingestion.open(jobs);
+        Map<String, Object> answer = queue(opened);
+        // a series with a run under way (in any instance) is left to that run
+        answer.put("skipped", jobs.stream().map(IngestionJob::series)
+                .filter(series -> opened.stream().noneMatch(run -> run.series().equals(series))).toList());
+        return answer;
     }
 
     /** Re-runs a parked request from its page on, as a new run of trigger "replay". */
@@ -78,6 +83,12 @@ public class ManualRuns {
         IngestionJob job = new IngestionJob("replay", (String) letter.get("ticker"), window.timeframe(),
                 window.from(), window.to(), url.contains("sort=desc"), url, null);
         List<IngestionJob> opened = ingestion.open(List.of(job));
+        if (opened.isEmpty()) {
+            throw new ApiProblem(409, "run-under-way", "A run of the series is under way",
+                    "a run of " + job.series() + " is under way: replay this dead letter once it has ended", "id");
+        }
+        // the run's row is durable before the letter says so; a replay lost with its process is closed at
+        // the next start (or when its lease expires), and its window stays a hole that the planner fetches
         deadLetters.markReplayed(deadLetterId, opened.get(0).runId());
         return queue(opened);
     }

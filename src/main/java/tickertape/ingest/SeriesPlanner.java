@@ -1,78 +1,153 @@
 package tickertape.ingest;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
 import tickertape.market.ExchangeCalendar;
-import tickertape.store.Columns;
 import tickertape.market.Timeframe;
 
 /**
- * Decides what each series needs from Polygon, from what the store holds (so progress survives any
- * stop): the base series are 1m and 1d (the others are rolled up from 1m). A series lacking history
- * back to its backfill start gets a backfill, fetched newest first down to that start; a series
- * behind gets a refresh from its newest bar minus an overlap, which picks up late corrections.
+ * Decides what each series needs from Polygon, from the coverage ledger (so progress survives any
+ * stop, and a window lost by a failed write is fetched again): the base series are 1m and 1d (the
+ * others are rolled up from 1m). What lies between the backfill start and now and the source has not
+ * answered for is a hole. The hole that reaches now is the refresh, fetched oldest first from a little
+ * before it (late corrections); every other hole is a backfill, fetched newest first. At most one run
+ * per series is open at a time (the database refuses a second), so a plan names one job per series:
+ * the refresh when it is due, else the newest other hole; the next plan takes the next.
  */
 public class SeriesPlanner {
     public static final List<Timeframe> FETCHED = List.of(Timeframe.M1, Timeframe.D1);
 
-    private final DataSource dataSource;
+    private final CoverageLedger ledger;
+    private final IngestionRuns runs;
     private final ExchangeCalendar calendar;
     private final Clock clock;
     private final String defaultBackfillFrom;
     private final Duration minuteOverlap;
     private final Duration dayOverlap;
     private final Duration staleAfter;
+    private final Duration retryFailedAfter;
 
-    public SeriesPlanner(DataSource dataSource, ExchangeCalendar calendar, Clock clock, String defaultBackfillFrom,
-                         Duration minuteOverlap, Duration dayOverlap, Duration staleAfter) {
-        this.dataSource = dataSource;
+    public SeriesPlanner(CoverageLedger ledger, IngestionRuns runs, ExchangeCalendar calendar, Clock clock,
+                         String defaultBackfillFrom, Duration minuteOverlap, Duration dayOverlap, Duration staleAfter,
+                         Duration retryFailedAfter) {
+        this.ledger = ledger;
+        this.runs = runs;
         this.calendar = calendar;
         this.clock = clock;
         this.defaultBackfillFrom = defaultBackfillFrom;
         this.minuteOverlap = minuteOverlap;
         this.dayOverlap = dayOverlap;
         this.staleAfter = staleAfter;
+        this.retryFailedAfter = retryFailedAfter;
         backfillStart(defaultBackfillFrom); // fail at start-up on a bad setting, not at the first job
     }
 
-    /** What a ticker needs when its route starts: backfill what is missing, catch up what is stale. */
+    /** What a ticker needs when its route starts: its holes, and the refresh if it is stale. */
     public List<IngestionJob> onStart(String ticker, String backfillFrom) throws SQLException {
+        return plan(ticker, backfillFrom, Refresh.IF_STALE);
+    }
+
+    /** The scheduled refresh: the newest data once a session has traded since the last answer, else a hole. */
+    public List<IngestionJob> onSchedule(String ticker, String backfillFrom) throws SQLException {
+        return plan(ticker, backfillFrom, Refresh.IF_TRADED);
+    }
+
+    /**
+     * Between refreshes: the holes alone (a failed write, an interrupted backfill), except of a series
+     * whose last run failed less than retry-failed-after ago (a fault that lasts must not spend the budget).
+     */
+    public List<IngestionJob> holes(String ticker, String backfillFrom) throws SQLException {
         List<IngestionJob> jobs = new ArrayList<>();
-        for (Timeframe timeframe : FETCHED) {
-            SeriesSpan held = span(ticker, timeframe);
-            backfill(ticker, timeframe, held, backfillFrom).ifPresent(jobs::add);
-            if (held.newest() != null && held.newest().isBefore(clock.instant().minus(staleAfter))) {
-                jobs.add(refreshJob("refresh", ticker, timeframe, held));
+        for (IngestionJob job : plan(ticker, backfillFrom, Refresh.NEVER)) {
+            if (!runs.failedWithin(job.ticker(), job.timeframe(), retryFailedAfter)) {
+                jobs.add(job);
             }
         }
         return jobs;
     }
 
-    /** The scheduled refresh: 1m from the newest bar on; 1d once a completed session's bar is missing. */
-    public List<IngestionJob> onSchedule(String ticker) throws SQLException {
+    /** When the hole that reaches now is fetched. */
+    private enum Refresh { IF_STALE, IF_TRADED, NEVER }
+
+    private List<IngestionJob> plan(String ticker, String backfillFrom, Refresh refresh) throws SQLException {
+        Instant start = backfillStart(backfillFrom);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<IngestionJob> jobs = new ArrayList<>();
-        SeriesSpan minutes = span(ticker, Timeframe.M1);
-        if (minutes.newest() != null) {
-            jobs.add(refreshJob("refresh", ticker, Timeframe.M1, minutes));
-        }
-        SeriesSpan days = span(ticker, Timeframe.D1);
-        if (days.newest() != null && days.newest().isBefore(lastCompletedSessionDay())) {
-            jobs.add(refreshJob("refresh", ticker, Timeframe.D1, days));
+        for (Timeframe timeframe : FETCHED) {
+            next(ticker, timeframe, start, now, ledger.holes(ticker, timeframe, start, now), refresh)
+                    .ifPresent(jobs::add);
         }
         return jobs;
+    }
+
+    private Optional<IngestionJob> next(String ticker, Timeframe timeframe, Instant start, Instant now,
+                                        List<CoverageLedger.Window> holes, Refresh refresh) {
+        if (holes.isEmpty()) {
+            return Optional.empty();
+        }
+        CoverageLedger.Window newest = holes.get(holes.size() - 1);
+        if (holes.size() == 1 && newest.from().equals(start) && newest.to().equals(now)) {
+            return Optional.of(new IngestionJob("backfill", ticker, timeframe, start, now, true)); // nothing yet
+        }
+        boolean tail = newest.to().equals(now);
+        if (tail && refreshDue(timeframe, newest.from(), now, refresh)) {
+            Duration overlap = timeframe == Timeframe.D1 ? dayOverlap : minuteOverlap;
+            Instant from = newest.from().minus(overlap).isBefore(start) ? start : newest.from().minus(overlap);
+            return Optional.of(new IngestionJob("refresh", ticker, timeframe, from, now, false));
+        }
+        List<CoverageLedger.Window> interior = tail ? holes.subList(0, holes.size() - 1) : holes;
+        if (interior.isEmpty()) {
+            return Optional.empty();
+        }
+        CoverageLedger.Window hole = interior.get(interior.size() - 1);
+        // a job's window includes its end; the hole's end is the first covered instant
+        return Optional.of(new IngestionJob("backfill", ticker, timeframe, hole.from(), hole.to().minusMillis(1), true));
+    }
+
+    /**
+     * The refresh is due on schedule once a session has traded since the last answer (its minutes; for
+     * 1d, a session has closed), and at start only when the last answer is older than stale-after.
+     */
+    private boolean refreshDue(Timeframe timeframe, Instant answeredUntil, Instant now, Refresh refresh) {
+        return switch (refresh) {
+            case NEVER -> false;
+            case IF_STALE -> answeredUntil.isBefore(now.minus(staleAfter));
+            case IF_TRADED -> timeframe == Timeframe.D1 ? sessionClosedBetween(answeredUntil, now)
+                    : sessionOpenBetween(answeredUntil, now);
+        };
+    }
+
+    private boolean sessionOpenBetween(Instant from, Instant to) {
+        for (LocalDate day = exchangeDate(from); !day.isAfter(exchangeDate(to)); day = day.plusDays(1)) {
+            if (calendar.isTradingDay(day) && calendar.extendedOpen(day).isBefore(to)
+                    && calendar.extendedClose(day).isAfter(from)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean sessionClosedBetween(Instant from, Instant to) {
+        for (LocalDate day = exchangeDate(from); !day.isAfter(exchangeDate(to)); day = day.plusDays(1)) {
+            Instant close = calendar.extendedClose(day);
+            if (calendar.isTradingDay(day) && close.isAfter(from) && !close.isAfter(to)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static LocalDate exchangeDate(Instant instant) {
+        return instant.atZone(Timeframe.EXCHANGE_ZONE).toLocalDate();
     }
 
     /** An explicit window (manual run or gap repair), fetched oldest first. */
@@ -85,26 +160,6 @@ public class SeriesPlanner {
         LocalDate from = job.from().atZone(Timeframe.EXCHANGE_ZONE).toLocalDate();
         LocalDate to = job.to().atZone(Timeframe.EXCHANGE_ZONE).toLocalDate();
         return from.isAfter(to) ? 0 : calendar.tradingDays(from, to).size();
-    }
-
-    /**
-     * The backfill a series still needs: none when its oldest bar is on the first trading day from the
-     * backfill start (nothing older exists) or the source confirmed the span before it empty.
-     */
-    private Optional<IngestionJob> backfill(String ticker, Timeframe timeframe, SeriesSpan held, String backfillFrom)
-            throws SQLException {
-        Instant start = backfillStart(backfillFrom);
-        Instant to = held.oldest() == null ? clock.instant() : held.oldest();
-        if (held.oldest() != null && (!held.oldest().isAfter(firstSessionEnd(start)) || confirmedEmpty(ticker,
-                timeframe, start, held.oldest()))) {
-            return Optional.empty();
-        }
-        return Optional.of(new IngestionJob("backfill", ticker, timeframe, start, to, true));
-    }
-
-    private IngestionJob refreshJob(String trigger, String ticker, Timeframe timeframe, SeriesSpan held) {
-        Duration overlap = timeframe == Timeframe.D1 ? dayOverlap : minuteOverlap;
-        return new IngestionJob(trigger, ticker, timeframe, held.newest().minus(overlap), clock.instant(), false);
     }
 
     /** {@code P2Y} (a period back from today) or {@code 2024-01-01}, as midnight in New York; null: the default. */
@@ -121,88 +176,5 @@ public class SeriesPlanner {
                     + "(P2Y), not '" + setting + "'");
         }
         return start.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
-    }
-
-    private Instant firstSessionEnd(Instant start) {
-        LocalDate day = start.atZone(Timeframe.EXCHANGE_ZONE).toLocalDate();
-        while (!calendar.isTradingDay(day)) {
-            day = day.plusDays(1);
-        }
-        return calendar.extendedClose(day);
-    }
-
-    /** Midnight (New York) of the newest trading day whose extended session has ended. */
-    private Instant lastCompletedSessionDay() {
-        LocalDate day = LocalDate.now(clock.withZone(Timeframe.EXCHANGE_ZONE));
-        while (!calendar.isTradingDay(day) || calendar.extendedClose(day).isAfter(clock.instant())) {
-            day = day.minusDays(1);
-        }
-        return day.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
-    }
-
-    record SeriesSpan(Instant oldest, Instant newest) {
-    }
-
-    private SeriesSpan span(String ticker, Timeframe timeframe) throws SQLException {
-        // Two index probes on the primary key, not a scan.
-        String sql = """
-                select (select min(ts) from market_bar where ticker = ? and timeframe = ?),
-                       (select max(ts) from market_bar where ticker = ? and timeframe = ?)""";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < 2; i++) {
-                statement.setString(2 * i + 1, ticker);
-                statement.setString(2 * i + 2, timeframe.code());
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return new SeriesSpan(Columns.instant(rows, 1), Columns.instant(rows, 2));
-            }
-        }
-    }
-
-    private boolean confirmedEmpty(String ticker, Timeframe timeframe, Instant from, Instant to) throws SQLException {
-        String sql = """
-                select exists (select 1 from confirmed_empty
-                               where ticker = ? and timeframe = ? and window_from <= ? and window_to >= ?)""";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, ticker);
-            statement.setString(2, timeframe.code());
-            statement.setTimestamp(3, Timestamp.from(from));
-            statement.setTimestamp(4, Timestamp.from(to));
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getBoolean(1);
-            }
-        }
-    }
-
-    /**
-     * After a complete backfill: whatever is still missing before the oldest bar, the source does not
-     * have (the ticker listed later, or a long holiday at the start), so it is confirmed empty.
-     */
-    public void backfillCompleted(IngestionJob job) throws SQLException {
-        SeriesSpan held = span(job.ticker(), job.timeframe());
-        Instant until = held.oldest() == null ? job.to() : held.oldest();
-        if (until.isAfter(firstSessionEnd(job.from()))) {
-            confirmEmpty(job.ticker(), job.timeframe(), job.from(), until);
-        }
-    }
-
-    /** Records that the source has nothing in [from, to) for the series, so it is not asked again. */
-    public void confirmEmpty(String ticker, Timeframe timeframe, Instant from, Instant to) throws SQLException {
-        String sql = """
-                insert into confirmed_empty(ticker, timeframe, window_from, window_to) values (?, ?, ?, ?)
-                on conflict (ticker, timeframe, window_from) do update set window_to = excluded.window_to,
-                                                                           confirmed_at = now()""";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, ticker);
-            statement.setString(2, timeframe.code());
-            statement.setTimestamp(3, Timestamp.from(from));
-            statement.setTimestamp(4, Timestamp.from(to));
-            statement.executeUpdate();
-        }
     }
 }

@@ -95,6 +95,24 @@ public class TickerRoutes extends RoutePolicySupport implements CamelContextAwar
                 .toList();
     }
 
+    /** The blocks whose ticker route runs (active: true), as the YAML declares them. */
+    public List<TickerBlock> activeBlocks() {
+        return definitions().stream()
+                .filter(definition -> context.getRouteController().getRouteStatus(definition.getRouteId()) != null
+                        && context.getRouteController().getRouteStatus(definition.getRouteId()).isStarted())
+                .map(definition -> block(definition.getRouteId()))
+                .toList();
+    }
+
+    /** The block of a ticker, for the refresh its schedule fires. */
+    public TickerBlock blockOf(String symbol) {
+        return definitions().stream()
+                .filter(definition -> symbol.equals(String.valueOf(definition.getTemplateParameters().get("symbol"))))
+                .map(definition -> block(definition.getRouteId()))
+                .findFirst()
+                .orElse(new TickerBlock(symbol, null));
+    }
+
     private TickerBlock block(String routeId) {
         RouteDefinition definition = ((ModelCamelContext) context).getRouteDefinition(routeId);
         Map<String, Object> parameters = definition.getTemplateParameters();

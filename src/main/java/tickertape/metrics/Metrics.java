@@ -35,6 +35,8 @@ public class Metrics {
     private final MeterRegistry registry;
     private final Counter polygonRetries;
     private final Counter deadLettersParked;
+    private final Counter writeRetries;
+    private final Counter pagesNotWritten;
     private final Timer budgetWait;
     /**
      * The API's timers, by verb id and status: registering one is a lookup that builds and sorts its
@@ -49,6 +51,12 @@ public class Metrics {
                 .register(registry);
         this.deadLettersParked = Counter.builder("tickertape.dead.letters")
                 .description("Polygon requests parked in dead_letter after their last attempt")
+                .register(registry);
+        this.writeRetries = Counter.builder("tickertape.ingest.write.retries")
+                .description("Bar batches written again after the database failed them transiently (outage, deadlock)")
+                .register(registry);
+        this.pagesNotWritten = Counter.builder("tickertape.ingest.pages.not.written")
+                .description("Fetched pages whose bars could not be stored: their windows stay holes, fetched again")
                 .register(registry);
         this.budgetWait = Timer.builder("tickertape.polygon.budget.wait")
                 .description("Time a Polygon request waited at the throttle for the request budget")
@@ -143,6 +151,14 @@ public class Metrics {
 
     public void deadLetterParked() {
         deadLettersParked.increment();
+    }
+
+    public void writeRetried() {
+        writeRetries.increment();
+    }
+
+    public void pagesNotWritten(int pages) {
+        pagesNotWritten.increment(pages);
     }
 
     // ------------------------------------------------------------------ the REST API

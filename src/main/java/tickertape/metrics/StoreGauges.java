@@ -46,13 +46,13 @@ public class StoreGauges implements BarWriteListener {
     private static final String[] TIMEFRAMES = Arrays.stream(Timeframe.values()).map(Timeframe::code)
             .toArray(String[]::new);
 
-    /** Oldest and newest bar of each series (two probes of the primary key), and how far the source confirmed empty. */
+    /** Oldest and newest bar of each series (two probes of the primary key), and where the source's answers start (the coverage ledger). */
     private static final String SPANS_SQL = """
             select t.symbol, t.backfill_from, tf.code,
                    (select min(ts) from market_bar m where m.ticker = t.symbol and m.timeframe = tf.code) as oldest,
                    (select max(ts) from market_bar m where m.ticker = t.symbol and m.timeframe = tf.code) as newest,
-                   (select max(window_to) from confirmed_empty c
-                     where c.ticker = t.symbol and c.timeframe = tf.code) as empty_until
+                   (select lower(covered) from series_coverage c
+                     where c.ticker = t.symbol and c.timeframe = tf.code) as covered_from
             from ticker t cross join unnest(?::text[]) as tf(code)
             """;
     private static final String ACTIVE_SERIES_SQL = SPANS_SQL + " where t.active";
@@ -217,7 +217,7 @@ public class StoreGauges implements BarWriteListener {
         if (SeriesPlanner.FETCHED.contains(timeframe)) {
             Date ownStart = rows.getDate("backfill_from");
             LocalDate start = ownStart != null ? ownStart.toLocalDate() : backfillStart(defaultBackfillFrom, now);
-            progress = backfillProgress(start, oldest, Columns.instant(rows, "empty_until"), now);
+            progress = backfillProgress(start, oldest, Columns.instant(rows, "covered_from"), now);
         }
         return new SeriesSpan(rows.getString("symbol"), timeframe, oldest, Columns.instant(rows, "newest"), progress);
     }
@@ -227,10 +227,10 @@ public class StoreGauges implements BarWriteListener {
      * today over those from the backfill start to today. Backfill runs newest first and keeps the store
      * one stretch, so that is the whole story; and counted in days, the figure stands still while no
      * page arrives (a ratio of durations would creep with the clock and hide a stalled backfill). It
-     * is 1, as the planner judges it, once the oldest bar is in the first session from the start or
-     * the source confirmed it has nothing older.
+     * is 1 once the oldest bar is in the first session from the start or the source has answered from
+     * the start on (nothing older exists).
      */
-    private double backfillProgress(LocalDate start, Instant oldest, Instant emptyUntil, Instant now) {
+    private double backfillProgress(LocalDate start, Instant oldest, Instant coveredFrom, Instant now) {
         if (oldest == null) {
             return 0;
         }
@@ -238,7 +238,7 @@ public class StoreGauges implements BarWriteListener {
         while (!calendar.isTradingDay(firstSession)) {
             firstSession = firstSession.plusDays(1);
         }
-        if (!oldest.isAfter(calendar.extendedClose(firstSession)) || (emptyUntil != null && !emptyUntil.isBefore(oldest))) {
+        if (!oldest.isAfter(calendar.extendedClose(firstSession)) || (coveredFrom != null && !coveredFrom.isAfter(start.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant()))) {
             return 1;
         }
         LocalDate today = now.atZone(Timeframe.EXCHANGE_ZONE).toLocalDate();

@@ -6,8 +6,8 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The windows of a series the source confirmed empty (confirmed_empty rows), merged where they
- * overlap or touch, so that a span confirmed in two pieces still counts as confirmed.
+ * The windows of a series the source has answered for (the coverage ledger), merged where they
+ * overlap or touch: a bar missing inside one is one the source does not have.
  */
 final class ConfirmedWindows {
     /** Merged windows: start to end, disjoint and not touching. */

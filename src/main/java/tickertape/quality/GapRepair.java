@@ -10,17 +10,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.camel.ProducerTemplate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tickertape.ingest.IngestionJob;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.market.Timeframe;
 import tickertape.quality.QualityRequests.QualityRequest;
 
 /**
- * Gap repair: the regular-session bars a series lacks are asked of the source once more, as a run of
- * trigger {@code repair} through the ordinary job queue (so the one Polygon route and its budget), and
- * whatever that run's answer still lacks is recorded as confirmed empty, never to be asked again.
+ * Gap repair: the regular-session bars a series lacks where the source has not answered yet (the
+ * coverage ledger) are asked for now, as a run of trigger {@code repair} through the ordinary job queue
+ * (so the one Polygon route and its budget). The run's answer covers its window, so what it still
+ * lacks is confirmed empty, never to be asked again.
  *
  * <p>A series gets one repair window, from its first unconfirmed gap to its last, not one per gap: a
  * thin ticker (UVXY) has dozens of one-minute gaps a day, and one window costs one request per 50,000
@@ -28,21 +27,18 @@ import tickertape.quality.QualityRequests.QualityRequest;
  * 1m for every intraday timeframe (5m 15m 1h 4h are rolled up from it when its bars are written) and 1d.
  */
 public class GapRepair {
-    private static final Logger LOG = LoggerFactory.getLogger(GapRepair.class);
     static final String TRIGGER = "repair";
 
     private final QualityRequests requests;
     private final QualityCheck check;
-    private final QualityStore store;
     private final SeriesPlanner planner;
     private final ProducerTemplate producer;
     private final int recentDays;
 
-    GapRepair(QualityRequests requests, QualityCheck check, QualityStore store, SeriesPlanner planner,
+    GapRepair(QualityRequests requests, QualityCheck check, SeriesPlanner planner,
               ProducerTemplate producer, int recentDays) {
         this.requests = requests;
         this.check = check;
-        this.store = store;
         this.planner = planner;
         this.producer = producer;
         this.recentDays = recentDays;
@@ -56,27 +52,6 @@ public class GapRepair {
     /** The daily schedule: every configured ticker's last {@code recentDays} days. */
     public Map<String, Object> repairRecent() throws SQLException {
         return queue(requests.recent(recentDays));
-    }
-
-    /**
-     * Called when a repair run has ended: if the source answered in full, every gap still open in the
-     * run's window is one the source does not have, and is confirmed empty. A run that failed, or
-     * rejected bars, proves nothing: its gaps stay open for the next repair.
-     */
-    public void repairEnded(IngestionJob job) throws SQLException {
-        String status = store.runStatus(job.runId());
-        if (!"SUCCEEDED".equals(status)) {
-            LOG.info("Run {}: repair of {} ended {}; its gaps stay open", job.runId(), job.series(), status);
-            return;
-        }
-        // The job's window includes its end; the gaps' ends are exclusive.
-        List<Gap> stillMissing = check.gaps(job.ticker(), job.timeframe(), job.from(), job.to().plusMillis(1))
-                .stream().filter(gap -> !gap.confirmed()).toList();
-        for (Gap gap : stillMissing) {
-            planner.confirmEmpty(job.ticker(), job.timeframe(), gap.start(), gap.end());
-        }
-        LOG.info("Run {}: repair of {} left {} gap(s) ({} bars) the source does not have: confirmed empty",
-                job.runId(), job.series(), stillMissing.size(), stillMissing.stream().mapToInt(Gap::bars).sum());
     }
 
     private Map<String, Object> queue(QualityRequest request) throws SQLException {

@@ -26,7 +26,7 @@ public final class QualityConfiguration {
         Registry registry = context.getRegistry();
         DataQuality dataQuality = new DataQuality(requests, check, staleness, clock);
         registry.bind("dataQuality", dataQuality);
-        registry.bind("gapRepair", new GapRepair(requests, check, store, planner, context.createProducerTemplate(),
+        registry.bind("gapRepair", new GapRepair(requests, check, planner, context.createProducerTemplate(),
                 Integer.parseInt(setting(context, "quality.repair-days"))));
         return dataQuality;
     }

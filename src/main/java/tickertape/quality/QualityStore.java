@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import tickertape.ingest.CoverageLedger;
 import tickertape.market.Timeframe;
 import tickertape.store.Columns;
 
@@ -38,9 +39,11 @@ final class QualityStore {
     }
 
     private final DataSource dataSource;
+    private final CoverageLedger ledger;
 
     QualityStore(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.ledger = new CoverageLedger(dataSource);
     }
 
     /** Streams the series' bars starting in [from, to), oldest first, in one pass. */
@@ -77,19 +80,12 @@ final class QualityStore {
         }
     }
 
-    /** The series' confirmed-empty windows overlapping [from, to), merged. */
+    /** The windows of [from, to) the source has answered for (the coverage ledger), merged. */
     ConfirmedWindows confirmedWindows(String ticker, Timeframe timeframe, Instant from, Instant to)
             throws SQLException {
-        String sql = """
-                select window_from, window_to from confirmed_empty
-                where ticker = ? and timeframe = ? and window_to > ? and window_from < ? order by window_from""";
         ConfirmedWindows windows = new ConfirmedWindows();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = series(connection, sql, ticker, timeframe, from, to);
-             ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                windows.add(rows.getTimestamp(1).toInstant(), rows.getTimestamp(2).toInstant());
-            }
+        for (CoverageLedger.Window window : ledger.covered(ticker, timeframe, from, to)) {
+            windows.add(window.from(), window.to());
         }
         return windows;
     }
@@ -105,18 +101,6 @@ final class QualityStore {
             }
         }
         return symbols;
-    }
-
-    /** How a run ended (SUCCEEDED, PARTIAL, FAILED, …). */
-    String runStatus(long runId) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "select status from ingestion_run where id = ?")) {
-            statement.setLong(1, runId);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? rows.getString(1) : null;
-            }
-        }
     }
 
     private static PreparedStatement series(Connection connection, String sql, String ticker, Timeframe timeframe,

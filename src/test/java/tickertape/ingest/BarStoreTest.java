@@ -80,13 +80,15 @@ class BarStoreTest extends IngestionTestSupport {
         BarRow fiveMinutes = new BarRow("DERV", "5m", newYork("10:00"), 10, 10, 10, 10, 1, 10.0, 1L);
 
         assertThatThrownBy(() -> store().write(new BarBatch(new ArrayList<>(List.of(
-                new BarPage(7, "DERV", "5m", List.of(fiveMinutes)))))))
+                new BarPage(7, "DERV", "5m", List.of(fiveMinutes), Instant.ofEpochMilli(fiveMinutes.tsMillis()),
+                        Instant.ofEpochMilli(fiveMinutes.tsMillis() + 1)))))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rolled up from 1m");
     }
 
     private RunCounts write(List<BarRow> minutes) throws Exception {
         List<RunCounts> counts = store().write(new BarBatch(new ArrayList<>(List.of(
-                new BarPage(7, minutes.get(0).ticker(), "1m", minutes)))));
+                new BarPage(7, minutes.get(0).ticker(), "1m", minutes, Instant.ofEpochMilli(minutes.get(0).tsMillis()),
+                        Instant.ofEpochMilli(minutes.get(minutes.size() - 1).tsMillis() + 1))))));
         assertThat(counts).hasSize(1);
         return counts.get(0);
     }

@@ -36,7 +36,7 @@ class BatchedWritesTest extends IngestionTestSupport {
         }
         for (long runId : runIds) {
             await(RUN_TIMEOUT, "run " + runId + " to leave the running runs",
-                    () -> runs().activeRunFor(run(runId).ticker(), "1m").isEmpty());
+                    () -> noOpenRun(run(runId).ticker(), "1m"));
         }
         Thread.sleep(1000); // nothing is still to come: the runs were closed; let a stray late write land
         for (long runId : runIds) {

@@ -140,6 +140,12 @@ public abstract class IngestionTestSupport extends AppTestSupport {
         return run(runId);
     }
 
+    /** No run of the series is open, in the database's view (any instance). */
+    protected boolean noOpenRun(String symbol, String timeframe) throws SQLException {
+        return queryLong("select count(*) from ingestion_run where status = 'RUNNING' and ticker = '" + symbol
+                + "' and timeframe = '" + timeframe + "'") == 0;
+    }
+
     protected IngestionRuns runs() {
         return context.getRegistry().lookupByNameAndType("ingestionRuns", IngestionRuns.class);
     }

@@ -43,7 +43,7 @@ import tickertape.sandbox.SyntheticBars;
 /**
  * A backfill whose app is stopped mid-way, without draining (a one-second shutdown timeout while a
  * page is in flight), continues from the store when a new app starts on the same data directory:
- * SeriesPlanner asks only for what lies before the oldest bar held, the store ends equal to the source,
+ * SeriesPlanner asks only for the hole the coverage ledger has (what lies before the oldest bar held), the store ends equal to the source,
  * and no page is asked for twice except the one in flight at the stop. Two apps in turn, each started
  * as tickertape.Main starts it (Camel Main, the same configuration class and properties).
  */
@@ -132,11 +132,11 @@ class ResumeTest {
                 .isEqualTo(queryLong(resumed, "select count(*) from market_bar"));
 
         List<RecordedRequest> resumedRequests = minuteRequests(firstAppRequests);
-        assertThat(resumedRequests.get(0).pathAndQuery()).as("it starts where the store ends")
-                .startsWith(MINUTE_PATH + FROM.toEpochMilli() + "/" + oldestHeld + "?");
-        long stillMissing = source.stream().filter(bar -> bar.startMillis() <= oldestHeld).count();
-        assertThat(resumedRequests).as("only the pages of what was missing (and the oldest bar held, as to is"
-                + " inclusive)").hasSize((int) ((stillMissing + PAGE_LIMIT - 1) / PAGE_LIMIT));
+        assertThat(resumedRequests.get(0).pathAndQuery()).as("it asks for the hole the ledger has, up to the"
+                + " oldest bar held").startsWith(MINUTE_PATH + FROM.toEpochMilli() + "/" + (oldestHeld - 1) + "?");
+        long stillMissing = source.stream().filter(bar -> bar.startMillis() < oldestHeld).count();
+        assertThat(resumedRequests).as("only the pages of what was missing")
+                .hasSize((int) ((stillMissing + PAGE_LIMIT - 1) / PAGE_LIMIT));
         assertThat(firstAppRequests + resumedRequests.size()).as("both apps together")
                 .isLessThanOrEqualTo((source.size() + PAGE_LIMIT - 1) / PAGE_LIMIT + 2);
 

@@ -68,8 +68,8 @@ class TickerBlocksTest extends IngestionTestSupport {
         await(PICKED_UP, "route " + routeId + " to start", () -> routeStatus(routeId) == ServiceStatus.Started);
         await(RUN_TIMEOUT, "the backfill runs of NEWT 1m and 1d to end", () -> queryLong(
                 "select count(*) from ingestion_run where ticker = '" + symbol + "' and trigger = 'backfill'"
-                        + " and status <> 'RUNNING'") == 2 && runs().activeRunFor(symbol, "1m").isEmpty()
-                && runs().activeRunFor(symbol, "1d").isEmpty());
+                        + " and status <> 'RUNNING'") == 2 && noOpenRun(symbol, "1m")
+                && noOpenRun(symbol, "1d"));
         assertThat(queryLong("select count(*) from ingestion_run where ticker = '" + symbol
                 + "' and trigger = 'backfill' and status = 'SUCCEEDED'")).isEqualTo(2);
         // the backfill start is the default (P5D): every whole day from it to today is the source's

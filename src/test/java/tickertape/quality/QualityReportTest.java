@@ -55,7 +55,7 @@ class QualityReportTest extends QualityTestSupport {
     @Test
     void aGapTheSourceConfirmedEmptyIsListedAsConfirmedAndNotCountedAsMissingInAnyTimeframe() throws Exception {
         seedMondayWithTwoGaps("CONF");
-        planner().confirmEmpty("CONF", Timeframe.M1, newYorkInstant(MONDAY, "10:00"), newYorkInstant(MONDAY, "10:10"));
+        setAnswered("CONF", "1m", newYorkInstant(MONDAY, "10:00"), newYorkInstant(MONDAY, "10:10"), true);
 
         JsonNode minutes = quality("CONF", "1m", "2024-03-04", "2024-03-04");
 
