@@ -67,7 +67,7 @@ public class IngestionRuns {
         int closed = update("""
                 update ingestion_run set status = 'FAILED', finished_at = now(),
                        error = 'lease expired: ' || owner || ' stopped renewing it; its series is planned again'
-                where status = 'RUNNING' and lease_until < now() and not (id = any(?))""", ownIds());
+                where status = 'RUNNING' and lease_until < now() and not (id = any(?))""", (Object) ownIds());
         if (closed > 0) {
             LOG.warn("Closed {} ingestion run(s) whose lease expired", closed);
         }

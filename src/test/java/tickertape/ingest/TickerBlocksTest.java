@@ -2,10 +2,6 @@ package tickertape.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -35,9 +31,9 @@ class TickerBlocksTest extends IngestionTestSupport {
 
     @Override
     protected Properties moreProperties() {
-        routes = copyOfRoutes();
+        routes = copyOfRoutesWithoutTickers();
         tickersFile = routes.resolve("tickers.camel.yaml");
-        write(block(KEPT));
+        writeFile(tickersFile, tickerBlock(KEPT));
         Properties properties = new Properties();
         properties.put("camel.main.routes-include-pattern", "file:" + routes + "/polygon.camel.yaml,file:" + routes
                 + "/ingest.camel.yaml,file:" + routes + "/api*.camel.yaml,file:" + tickersFile);
@@ -51,7 +47,7 @@ class TickerBlocksTest extends IngestionTestSupport {
     /** Every test leaves the file as the app started with it: the one block of KEEP. */
     @AfterEach
     void restoreTickersFile() throws Exception {
-        write(block(KEPT));
+        writeFile(tickersFile, tickerBlock(KEPT));
         await(PICKED_UP, "KEEP alone to be configured", () -> routeStatus("ticker-" + KEPT) == ServiceStatus.Started
                 && tickerRoutes().configuredSymbols().equals(java.util.List.of(KEPT)));
     }
@@ -62,7 +58,7 @@ class TickerBlocksTest extends IngestionTestSupport {
         String routeId = "ticker-" + symbol;
         assertThat(routeStatus(routeId)).isNull();
 
-        write(block(KEPT) + block(symbol));
+        writeFile(tickersFile, tickerBlock(KEPT) + tickerBlock(symbol));
 
         await(PICKED_UP, "NEWT to be registered as active", () -> tickerActive(symbol) == Boolean.TRUE);
         await(PICKED_UP, "route " + routeId + " to start", () -> routeStatus(routeId) == ServiceStatus.Started);
@@ -84,7 +80,7 @@ class TickerBlocksTest extends IngestionTestSupport {
         assertThat(routeStatus("ticker-" + KEPT)).isEqualTo(ServiceStatus.Started);
         long bars = queryLong("select count(*) from market_bar where ticker = '" + symbol + "'");
 
-        write(block(KEPT));
+        writeFile(tickersFile, tickerBlock(KEPT));
 
         await(PICKED_UP, "route " + routeId + " to be removed", () -> routeStatus(routeId) == null);
         await(PICKED_UP, "NEWT to be inactive", () -> tickerActive(symbol) == Boolean.FALSE);
@@ -99,7 +95,7 @@ class TickerBlocksTest extends IngestionTestSupport {
     void aFileThatDoesNotParseIsLoggedWithFileAndLineAndTheTickersKeepRunning() throws Exception {
         int before = LOGS.lines().size();
         // line 7 opens a flow sequence that never closes
-        write(block(KEPT) + """
+        writeFile(tickersFile, tickerBlock(KEPT) + """
                 - templatedRoute:
                     routeTemplateRef: ticker
                     routeId: [ticker-BROK
@@ -121,7 +117,7 @@ class TickerBlocksTest extends IngestionTestSupport {
     @Test
     void aBlockWithABadSymbolIsLoggedWithFileAndLineAndTheOthersApply() throws Exception {
         int before = LOGS.lines().size();
-        String content = block(KEPT) + block("OKAY") + """
+        String content = tickerBlock(KEPT) + tickerBlock("OKAY") + """
                 - templatedRoute:
                     routeTemplateRef: ticker
                     routeId: ticker-bad
@@ -129,7 +125,7 @@ class TickerBlocksTest extends IngestionTestSupport {
                       - name: symbol
                         value: "bad sym"
                 """;
-        write(content);
+        writeFile(tickersFile, content);
         int badBlockLine = content.lines().toList().indexOf("    routeId: ticker-bad") + 1;
 
         await(PICKED_UP, "the error naming the bad block", () -> !tickerRoutesErrorsSince(before).isEmpty());
@@ -166,40 +162,5 @@ class TickerBlocksTest extends IngestionTestSupport {
         return lines.subList(Math.min(since, lines.size()), lines.size()).stream()
                 .filter(line -> line.startsWith("ERROR ") && line.contains(TickerRoutes.class.getName() + " - "))
                 .toList();
-    }
-
-    private static String block(String symbol) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: ticker
-                    routeId: ticker-%s
-                    parameters:
-                      - name: symbol
-                        value: %s
-                """.formatted(symbol, symbol);
-    }
-
-    private void write(String content) {
-        try {
-            Files.writeString(tickersFile, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path copyOfRoutes() {
-        try {
-            Path copy = Files.createTempDirectory("tickertape-routes-");
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
-                for (Path file : files) {
-                    if (!file.getFileName().toString().equals("tickers.camel.yaml")) {
-                        Files.copy(file, copy.resolve(file.getFileName()));
-                    }
-                }
-            }
-            return copy;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
