@@ -111,7 +111,7 @@ public class BarStore {
                 recordCoverage(connection, batch.pages());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                rollback(connection, e);
                 throw e;
             }
         }
@@ -119,6 +119,15 @@ public class BarStore {
         return counts.entrySet().stream()
                 .map(entry -> new RunCounts(entry.getKey(), entry.getValue()[0], entry.getValue()[1], entry.getValue()[2]))
                 .toList();
+    }
+
+    /** Rolls back after a failure; a connection already lost cannot, and the failure that lost it is the one to report. */
+    private static void rollback(Connection connection, Exception failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** A bar to write and where it came from ({@code market_bar.source}). */

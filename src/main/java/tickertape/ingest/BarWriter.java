@@ -1,5 +1,6 @@
 package tickertape.ingest;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -72,7 +73,7 @@ public class BarWriter {
                 List<BarStore.RunCounts> counts = store.write(batch);
                 waitingFor = null;
                 return counts;
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 if (!isTransient(e) || System.nanoTime() + delay.toNanos() > deadline) {
                     waitingFor = null;
                     throw e;
@@ -94,14 +95,23 @@ public class BarWriter {
         pagesPerRun.forEach((runId, count) -> runs.pagesFailed(runId, count.intValue(), error));
     }
 
-    /** Worth another try: the connection or the server went away, or the transaction lost a race. */
-    static boolean isTransient(Exception e) {
-        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
-            return true;
+    /**
+     * Worth another try: the connection or the server went away (whatever wraps it: the COPY stream
+     * reports it as an I/O failure), or the transaction lost a race.
+     */
+    static boolean isTransient(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLTransientException || cause instanceof SQLRecoverableException
+                    || cause instanceof IOException) {
+                return true;
+            }
+            String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
+                    || state.startsWith("57P"))) {
+                return true;
+            }
         }
-        String state = e instanceof SQLException sql ? sql.getSQLState() : null;
-        return state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
-                || state.startsWith("57P"));
+        return false;
     }
 
     /** DOWN while bars wait for the database: fetched pages are held, and ingestion waits with them. */
