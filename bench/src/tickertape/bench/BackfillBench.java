@@ -111,7 +111,6 @@ final class BackfillBench {
     /** The same backfill in-process, against the page server in front of the sandbox (both count requests). */
     Map<String, Object> inProcess(InProcessApp app, Store store, PageServer pages) throws Exception {
         store.reset();
-        store.execute("delete from confirmed_empty");
         SeriesPlanner planner = app.bean("seriesPlanner", SeriesPlanner.class);
         List<IngestionJob> jobs = new ArrayList<>();
         for (String ticker : TICKERS) {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import tickertape.ingest.BarBatches;
-import tickertape.ingest.BarPage;
 import tickertape.ingest.BarRow;
 import tickertape.ingest.BarStore;
 import tickertape.ingest.IngestionJob;
@@ -120,7 +119,7 @@ final class IngestBench {
                 List<BarRow> rows = Store.rows(one.ticker(), one.olderHalf());
                 for (int from = 0; from < rows.size(); from += PAGE) {
                     List<BarRow> chunk = new ArrayList<>(rows.subList(from, Math.min(rows.size(), from + PAGE)));
-                    barStore.write(new BarBatches.BarBatch(List.of(new BarPage(0, one.ticker(), "1m", chunk))));
+                    barStore.write(new BarBatches.BarBatch(List.of(Store.page(one.ticker(), chunk))));
                 }
             }
             store.settle();
@@ -183,7 +182,7 @@ final class IngestBench {
                 for (int from = 0; from < all.size(); from += PAGE) {
                     List<BarRow> page = all.subList(from, Math.min(all.size(), from + PAGE));
                     long start = System.nanoTime();
-                    barStore.write(new BarBatches.BarBatch(List.of(new BarPage(0, one.ticker(), "1m", page))));
+                    barStore.write(new BarBatches.BarBatch(List.of(Store.page(one.ticker(), page))));
                     seconds += (System.nanoTime() - start) / 1e9;
                 }
             }

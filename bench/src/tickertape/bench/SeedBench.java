@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tickertape.ingest.BarBatches;
-import tickertape.ingest.BarPage;
 import tickertape.ingest.BarRow;
 import tickertape.ingest.BarStore;
 import tickertape.sandbox.Aggregate;
@@ -52,7 +51,7 @@ final class SeedBench {
 
     private static double write(BarStore barStore, List<BarRow> rows) throws Exception {
         long start = System.nanoTime();
-        barStore.write(new BarBatches.BarBatch(List.of(new BarPage(0, "SPY", "1m", new ArrayList<>(rows)))));
+        barStore.write(new BarBatches.BarBatch(List.of(Store.page("SPY", new ArrayList<>(rows)))));
         return (System.nanoTime() - start) / 1e6;
     }
 }

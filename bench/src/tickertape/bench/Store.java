@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import tickertape.ingest.BarPage;
 import tickertape.ingest.BarRow;
 import tickertape.sandbox.Aggregate;
 
@@ -54,7 +55,7 @@ final class Store {
 
     /** An empty bar table, and no dirty pages or WAL of an earlier run left to slow the next one. */
     void reset() throws SQLException {
-        execute("truncate market_bar");
+        execute("truncate market_bar, series_coverage");
         execute("checkpoint");
     }
 
@@ -105,6 +106,12 @@ final class Store {
             connection.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + query + ") TO STDOUT (FORMAT csv)", sink);
             return new double[] {(System.nanoTime() - start) / 1e9, sink.bytes};
         }
+    }
+
+    /** A page of 1m bars as the page loop hands it to the writer: answered from its first bar to just past its last. */
+    static BarPage page(String ticker, List<BarRow> rows) {
+        return new BarPage(0, ticker, "1m", rows, Instant.ofEpochMilli(rows.get(0).tsMillis()),
+                Instant.ofEpochMilli(rows.get(rows.size() - 1).tsMillis() + 1));
     }
 
     static List<BarRow> rows(String ticker, List<Aggregate> bars) {
