@@ -32,6 +32,31 @@ public final class Bench {
         System.out.flush();
     }
 
+    /**
+     * A run of some sections (--only) keeps the other sections' figures of the file it replaces, each
+     * noted in "earlier_sections" with the start of the run that measured it, so the table stays whole.
+     */
+    @SuppressWarnings("unchecked")
+    private static void keepEarlierSections(Path out, Map<String, Object> results) throws Exception {
+        if (!Files.exists(out)) {
+            return;
+        }
+        Map<String, Object> earlier = JSON.readValue(out.toFile(), Map.class);
+        Map<String, Object> earlierSections = new LinkedHashMap<>();
+        Object inherited = earlier.get("earlier_sections");
+        for (String key : List.of("seed", "ingest", "latest", "backfill_inprocess", "backfill", "history")) {
+            if (!results.containsKey(key) && earlier.containsKey(key)) {
+                results.put(key, earlier.get(key));
+                Object measured = inherited instanceof Map<?, ?> map && map.containsKey(key)
+                        ? map.get(key) : earlier.get("started_at");
+                earlierSections.put(key, measured);
+            }
+        }
+        if (!earlierSections.isEmpty()) {
+            results.put("earlier_sections", earlierSections);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Path root = null;
         Path work = null;
@@ -93,8 +118,9 @@ public final class Bench {
             }
         }
         results.put("duration_s", Math.round((System.nanoTime() - started) / 1e9));
-        Report report = new Report(results);
         Path out = root.resolve("bench/results/latest.json");
+        keepEarlierSections(out, results);
+        Report report = new Report(results);
         Files.createDirectories(out.getParent());
         JSON.writeValue(out.toFile(), report.json());
         log("wrote %s", out);

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,9 +19,11 @@ import javax.sql.DataSource;
 
 /**
  * The latest bar: GET /api/v2/data/market/latest (auth and rate limits on, a bench key with a huge
- * limit) at 1 and 32 connections, beside the same lookup as one JDBC query on the app's own pool at the
- * same concurrency, each path warmed up first (unrecorded). Also the seed table's read figures (latest
- * bar, 100 bars) as single queries.
+ * limit) at 1 and 32 connections, while a feed writes a newer bar every 100 ms (LatestFeed: the cache is
+ * invalidated as in production, and each new bar must be served), beside two references at the same
+ * concurrency: the same lookup as one JDBC query on the app's own pool, and a bare Vert.x server
+ * answering the same bytes (this machine's limit for an HTTP answer). Each path is warmed up first
+ * (unrecorded). Also the seed table's read figures (latest bar, 100 bars) as single queries.
  */
 final class LatestBench {
     static final String LATEST_SQL = "select ts, open, high, low, close, volume, vwap, trades from market_bar "
@@ -66,43 +69,85 @@ final class LatestBench {
             Bench.log("latest: endpoint not there (%s); JDBC reference only", why);
         }
         boolean wrk = Load.wrkAvailable();
-        // Unrecorded warm-up of both paths at the higher concurrency: without it the first repetitions
+        if (endpoint) {
+            // The bare server answers exactly the bytes our endpoint answered, so both move the same body.
+            byte[] body = probe.body().getBytes(StandardCharsets.UTF_8);
+            figures.put("body_bytes", body.length);
+            LatestFeed feed = new LatestFeed(pool, app.baseUrl() + PATH, key);
+            try (feed; BareHttpServer bare = BareHttpServer.start(body)) {
+                measure(figures, pool, Map.of("Authorization", "Bearer " + key), bare, wrk);
+            }
+            figures.put("writes_during_measurement", feed.figures());
+        } else {
+            measure(figures, pool, null, null, wrk);
+        }
+        figures.put("seconds_per_repetition", seconds);
+        figures.put("repetitions", reps);
+        return figures;
+    }
+
+    /**
+     * Warms up then measures, at 1 and 32 connections, the JDBC reference and (given headers) our
+     * endpoint and the bare server, one after the other in each repetition.
+     */
+    private void measure(Map<String, Object> figures, DataSource pool, Map<String, String> headers,
+                         BareHttpServer bare, boolean wrk) throws Exception {
+        // Unrecorded warm-up of every path at the higher concurrency: without it the first repetitions
         // measured the JIT compiling the app (1 connection, last cold run: 115, 336, 1,030 req/s).
         Duration warmUp = Duration.ofSeconds(3L * seconds);
         Load.jvm(32, warmUp, () -> latest(pool));
-        if (endpoint) {
-            Map<String, String> headers = Map.of("Authorization", "Bearer " + key);
-            if (wrk) {
-                Load.wrk(32, warmUp, app.baseUrl() + PATH, headers);
-            } else {
-                Load.jvm(32, warmUp, Load.httpGet(Load.client(32), app.baseUrl() + PATH, headers));
-            }
+        if (headers != null) {
+            http(32, warmUp, app.baseUrl() + PATH, headers, wrk);
+            http(32, warmUp, bare.url(), Map.of(), wrk);
         }
         figures.put("warm_up_seconds_per_path", warmUp.toSeconds());
         for (int connections : List.of(1, 32)) {
             List<Load.Result> jdbc = new ArrayList<>();
             List<Load.Result> http = new ArrayList<>();
+            List<Load.Result> bareHttp = new ArrayList<>();
             for (int rep = 0; rep < reps; rep++) {
                 jdbc.add(Load.jvm(connections, Duration.ofSeconds(seconds), () -> latest(pool)));
-                if (endpoint) {
-                    Map<String, String> headers = Map.of("Authorization", "Bearer " + key);
-                    http.add(wrk ? Load.wrk(connections, Duration.ofSeconds(seconds), app.baseUrl() + PATH, headers)
-                            : Load.jvm(connections, Duration.ofSeconds(seconds),
-                                    Load.httpGet(Load.client(connections), app.baseUrl() + PATH, headers)));
+                if (headers != null) {
+                    http.add(http(connections, Duration.ofSeconds(seconds), app.baseUrl() + PATH, headers, wrk));
+                    bareHttp.add(http(connections, Duration.ofSeconds(seconds), bare.url(), Map.of(), wrk));
                 }
                 Bench.log("latest: %d connection(s) rep %d: jdbc p99 %.2f ms %,.0f/s%s", connections, rep + 1,
                         jdbc.get(rep).p99Ms(), jdbc.get(rep).rps(), http.isEmpty() ? ""
-                                : String.format(", http p99 %.2f ms %,.0f/s (%d failed)", http.get(rep).p99Ms(),
-                                http.get(rep).rps(), http.get(rep).failures()));
+                                : String.format(", http p99 %.2f ms %,.0f/s (%d failed), bare p99 %.2f ms %,.0f/s",
+                                http.get(rep).p99Ms(), http.get(rep).rps(), http.get(rep).failures(),
+                                bareHttp.get(rep).p99Ms(), bareHttp.get(rep).rps()));
             }
             Map<String, Object> at = new LinkedHashMap<>();
             at.put("jdbc", medianOf(jdbc));
             at.put("http", http.isEmpty() ? null : medianOf(http));
+            at.put("bare", bareHttp.isEmpty() ? null : medianOf(bareHttp));
+            if (!http.isEmpty()) {
+                at.put("vs_bare", vsBare(http, bareHttp));
+            }
             figures.put(connections + "c", at);
         }
-        figures.put("seconds_per_repetition", seconds);
-        figures.put("repetitions", reps);
-        return figures;
+    }
+
+    private static Load.Result http(int connections, Duration duration, String url, Map<String, String> headers,
+                                    boolean wrk) throws Exception {
+        return wrk ? Load.wrk(connections, duration, url, headers)
+                : Load.jvm(connections, duration, Load.httpGet(Load.client(connections), url, headers));
+    }
+
+    /** Our req/s and p99 as ratios to the bare server's, each the median of the repetitions' own ratios. */
+    private static Map<String, Object> vsBare(List<Load.Result> http, List<Load.Result> bare) {
+        List<Double> rps = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        for (int rep = 0; rep < http.size(); rep++) {
+            rps.add(http.get(rep).rps() / bare.get(rep).rps());
+            p99.add(http.get(rep).p99Ms() / bare.get(rep).p99Ms());
+        }
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("rps_ratio", Stats.round(Stats.median(rps), 2));
+        ratios.put("p99_ratio", Stats.round(Stats.median(p99), 2));
+        ratios.put("rps_ratio_all", rps.stream().map(r -> Stats.round(r, 2)).toList());
+        ratios.put("p99_ratio_all", p99.stream().map(r -> Stats.round(r, 2)).toList());
+        return ratios;
     }
 
     private HttpResponse<String> probe(String key) {

@@ -30,6 +30,8 @@ final class Report {
         json.put("ingest_100k_s", num("ingest", "100k_empty", "pipeline_s"));
         json.put("latest_p99_ms_32c", num("latest", "32c", "http", "p99_ms"));
         json.put("latest_rps_32c", num("latest", "32c", "http", "rps"));
+        json.put("latest_vs_bare_rps_32c", num("latest", "32c", "vs_bare", "rps_ratio"));
+        json.put("latest_vs_bare_p99_32c", num("latest", "32c", "vs_bare", "p99_ratio"));
         json.put("history_1y_1m_s", num("history", "1m", "json_s"));
         Double hourly = num("history", "1h", "json_s");
         json.put("history_1y_1h_ms", hourly == null ? null : Stats.sig(hourly * 1000));
@@ -40,6 +42,8 @@ final class Report {
         references.put("ingest_100k_copy_s", num("ingest", "100k_empty", "copy_s"));
         references.put("latest_jdbc_p99_ms_32c", num("latest", "32c", "jdbc", "p99_ms"));
         references.put("latest_jdbc_rps_32c", num("latest", "32c", "jdbc", "rps"));
+        references.put("latest_bare_p99_ms_32c", num("latest", "32c", "bare", "p99_ms"));
+        references.put("latest_bare_rps_32c", num("latest", "32c", "bare", "rps"));
         references.put("history_1y_1m_copy_s", num("history", "1m", "copy_to_stdout_s"));
         Double hourlyCopy = num("history", "1h", "copy_to_stdout_s");
         references.put("history_1y_1h_copy_ms", hourlyCopy == null ? null : Stats.sig(hourlyCopy * 1000));
@@ -85,7 +89,9 @@ final class Report {
                 .append(machine.get("cpu")).append("), ").append(machine.get("memory_mb")).append(" MB RAM, ")
                 .append(machine.get("java")).append("; ").append(results.get("duration_s")).append(" s in all")
                 .append(Boolean.TRUE.equals(results.get("quick")) ? "; **--quick run: one repetition, not a figure of record**" : "")
-                .append(". Reproduce: `bench/run` (figures: `bench/results/latest.json`).\n\n");
+                .append(". Reproduce: `bench/run` (figures: `bench/results/latest.json`).")
+                .append(earlierSections())
+                .append("\n\n");
         md.append("| what | measured | reference, same run | ratio | goal | met? |\n|---|---|---|---|---|---|\n");
         for (String scenario : new String[] {"100k_empty", "100k_half", "1m_empty", "1m_half"}) {
             Map<String, Object> s = (Map<String, Object>) get("ingest", scenario);
@@ -123,6 +129,29 @@ final class Report {
             md.append(String.format(Locale.ROOT, "| latest bar, %s connection(s), auth + limits on | %s | one JDBC query, same pool: p50 %s ms, p99 %s ms, %,d q/s | %s | %s | %s |%n",
                     c.replace("c", ""), measured, jdbc.get("p50_ms"), jdbc.get("p99_ms"), ((Number) jdbc.get("rps")).longValue(),
                     ratio, goal, met));
+        }
+        for (String c : new String[] {"1c", "32c"}) {
+            Map<String, Object> http = (Map<String, Object>) get("latest", c, "http");
+            Map<String, Object> bare = (Map<String, Object>) get("latest", c, "bare");
+            if (http == null || bare == null) {
+                continue;
+            }
+            double rpsRatio = num("latest", c, "vs_bare", "rps_ratio");
+            double p99Ratio = num("latest", c, "vs_bare", "p99_ratio");
+            boolean goal = c.equals("32c");
+            md.append(String.format(Locale.ROOT, "| ↳ same, against a bare Vert.x server answering the same %s bytes, %s connection(s) | p99 %s ms, %,d req/s | bare: p50 %s ms, p99 %s ms, %,d req/s | %.2f × req/s, %.2f × p99 | %s | %s |%n",
+                    get("latest", "body_bytes"), c.replace("c", ""), http.get("p99_ms"), ((Number) http.get("rps")).longValue(),
+                    bare.get("p50_ms"), bare.get("p99_ms"), ((Number) bare.get("rps")).longValue(), rpsRatio, p99Ratio,
+                    goal ? "≥ 0.5 × req/s, ≤ 2 × p99" : "—",
+                    goal ? (rpsRatio >= 0.5 && p99Ratio <= 2 ? "yes" : "**no**") : "—"));
+        }
+        Map<String, Object> writes = (Map<String, Object>) get("latest", "writes_during_measurement");
+        if (writes != null) {
+            md.append(String.format(Locale.ROOT, "| ↳ writes meanwhile: a newer SPY 1m bar every %s ms, announced | %s bars, each served p50 %s ms, p99 %s ms, at most %s ms after its commit | — | — | every bar served | %s |%n",
+                    writes.get("every_ms"), writes.get("writes"), writes.get("served_after_commit_p50_ms"),
+                    writes.get("served_after_commit_p99_ms"), writes.get("served_after_commit_max_ms"),
+                    ((Number) writes.get("never_served_within_5s")).longValue() == 0 && writes.get("failure") == null
+                            ? "yes" : "**no**"));
         }
         for (String tf : new String[] {"1m", "1h"}) {
             Map<String, Object> h = (Map<String, Object>) get("history", tf);
@@ -224,6 +253,20 @@ final class Report {
             return a == null ? b : a;
         }
         return Math.max(a, b);
+    }
+
+    /** Which sections' figures come from an earlier run (a run of some sections keeps the others'). */
+    @SuppressWarnings("unchecked")
+    private String earlierSections() {
+        Map<String, Object> earlier = (Map<String, Object>) results.get("earlier_sections");
+        if (earlier == null) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder(" Sections ").append(results.get("sections"))
+                .append(" measured in this run; the others kept from earlier runs:");
+        earlier.forEach((section, startedAt) -> text.append(" ").append(section).append(" ").append(startedAt).append(";"));
+        text.setLength(text.length() - 1);
+        return text.append(".").toString();
     }
 
     private Double num(String... path) {

@@ -57,6 +57,8 @@ import tickertape.status.DatabaseHealthCheck;
 import tickertape.status.RecentCoverage;
 import tickertape.status.StatusPage;
 import tickertape.status.StatusReport;
+import tickertape.keys.KeyCache;
+import tickertape.store.ChangeListener;
 import tickertape.store.Database;
 import tickertape.store.DatabaseSettings;
 
@@ -159,14 +161,19 @@ public class TickertapeConfiguration implements CamelConfiguration {
                 backfillFrom, meterRegistry);
         registry.bind("storeGauges", storeGauges);
 
-        // The endpoints of routes/api-market|api-ml|api-trading. Every writer of market_bar calls
-        // latestBarCache.invalidate(ticker, timeframe) after its commit.
+        // The endpoints of routes/api-market|api-ml|api-trading. The newest bars and the authenticated keys
+        // are kept in memory, forgotten on every change announced by whichever process makes it.
+        PropertiesComponent properties = context.getPropertiesComponent();
         LatestBarCache latestBars = new LatestBarCache(database.dataSource());
         registry.bind("latestBarCache", latestBars);
+        context.addService(new ChangeListener(() -> database.openDedicatedConnection("tickertape change listener"),
+                List.of(registry.lookupByNameAndType("keyCache", KeyCache.class), latestBars),
+                Duration.parse(setting(properties, "tickertape.change-listener.heartbeat")),
+                Duration.parse(setting(properties, "tickertape.change-listener.max-reconnect-delay"))),
+                true, true);
         registry.bind("marketBars", new MarketBars(database.dataSource(), jsonMapper(), latestBars,
                 MarketBars.Settings.from(context.getPropertiesComponent()), Clock.systemUTC()));
         registry.bind("polygonAggregates", new PolygonAggregates(database.dataSource()));
-        PropertiesComponent properties = context.getPropertiesComponent();
         BatchLimits batchLimits = new BatchLimits(Integer.parseInt(setting(properties, "api.ml.max-batch-rows")));
         registry.bind("features", new Features(database.dataSource(), jsonMapper(), batchLimits));
         registry.bind("models", new Models(database.dataSource(), jsonMapper()));

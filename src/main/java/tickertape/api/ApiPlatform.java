@@ -11,14 +11,13 @@ import tickertape.keys.FirstOpsKey;
 import tickertape.keys.KeyAdmin;
 import tickertape.keys.KeyAuthentication;
 import tickertape.keys.KeyCache;
-import tickertape.keys.KeyChangeListener;
 import tickertape.keys.KeyUses;
 import tickertape.store.Database;
 
 /**
  * Binds what routes/api.camel.yaml applies to every REST route: the guard (keys, roles, rate
- * limits) and the problem responses; starts the listener that keeps the authenticated keys in memory
- * honest; and issues the first ops key on a fresh store.
+ * limits) and the problem responses, with the authenticated keys in memory ({@code keyCache}, kept
+ * honest by the configuration's ChangeListener); and issues the first ops key on a fresh store.
  */
 public final class ApiPlatform {
     private ApiPlatform() {
@@ -33,11 +32,8 @@ public final class ApiPlatform {
         KeyCache keyCache = new KeyCache();
         KeyUses keyUses = new KeyUses(database.dataSource(), Clock.systemUTC(),
                 Duration.ofMillis(Long.parseLong(setting(context, "tickertape.api.keys.last-used-write-millis"))));
-        // Camel stops services in the reverse order of their adding: both stop before the database closes.
+        // Camel stops services in the reverse order of their adding: it stops before the database closes.
         context.addService(keyUses, true, true);
-        context.addService(new KeyChangeListener(() -> database.openDedicatedConnection("tickertape key listener"),
-                keyCache, Duration.parse(setting(context, "tickertape.api.keys.listener-heartbeat")),
-                Duration.parse(setting(context, "tickertape.api.keys.listener-max-reconnect-delay"))), true, true);
 
         Registry registry = context.getRegistry();
         registry.bind("apiKeys", keys);

@@ -22,12 +22,14 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import tickertape.ingest.BarBatches.BarBatch;
 import tickertape.market.Timeframe;
+import tickertape.store.MarketBarChanges;
 
 /**
  * Writes a batch of pages in one transaction, with the derived timeframes (5m 15m 1h 4h) rolled up
  * from its 1m bars. Under a lock per ticker it reads what is stored in the spans the batch covers,
  * computes what should be stored, and writes only the difference: new bars by COPY, changed bars by
- * one upsert. A re-written bar with the same values is no change and is not counted.
+ * one upsert. A re-written bar with the same values is no change and is not counted. Each changed
+ * series is announced in the same transaction (MarketBarChanges), for every process's latest-bar cache.
  *
  * <p>Reading first costs one indexed range scan per span and spares PostgreSQL an upsert per row
  * (a conflict check and a WAL record each): the common case, new bars appended at the end of a
@@ -109,6 +111,7 @@ public class BarStore {
                 }
                 upsert(connection, changes.updates);
                 recordCoverage(connection, batch.pages());
+                announce(connection, changes.series);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(connection, e);
@@ -346,6 +349,22 @@ public class BarStore {
                 statement.setArray(column + 1, array);
             }
             statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Announces every series the batch changed (MarketBarChanges), in its transaction: delivered to
+     * every process's latest-bar cache once, and only if, the batch commits.
+     */
+    private static void announce(Connection connection, Set<Series> changed) throws SQLException {
+        if (changed.isEmpty()) {
+            return;
+        }
+        String[] payloads = changed.stream()
+                .map(series -> MarketBarChanges.payload(series.ticker(), series.timeframe())).toArray(String[]::new);
+        try (PreparedStatement statement = connection.prepareStatement(MarketBarChanges.ANNOUNCE)) {
+            statement.setArray(1, connection.createArrayOf("text", payloads));
+            statement.executeQuery().close();
         }
     }
 

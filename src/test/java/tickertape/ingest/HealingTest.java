@@ -9,7 +9,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
 import tickertape.polygon.FakePolygon.RecordedRequest;
@@ -19,8 +22,10 @@ import tickertape.polygon.FakePolygon.RecordedRequest;
  * fake whose week ends on a Friday, while the database refuses one day of SPY's minutes (a trigger):
  * only the page holding that day fails, no other ticker's or timeframe's pages go with it, the hole is
  * reported while the fault lasts, and once it is gone the next plan fills the hole, with no restart and
- * no other page asked for again.
+ * no other page asked for again. Then the runs of another instance: one whose lease ran out is closed
+ * and its series planned again; a live one's series is left to it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealingTest extends IngestionTestSupport {
     private static final List<String> TICKERS = List.of("SPY", "QQQ", "IWM", "UVXY");
     private static final LocalDate FIRST = LocalDate.of(2024, 3, 4);
@@ -57,6 +62,7 @@ class HealingTest extends IngestionTestSupport {
     }
 
     @Test
+    @Order(1)
     void aDayTheDatabaseRefusesIsAHoleWhileTheFaultLastsAndIsFilledByTheNextPlanWithoutARestart() throws Exception {
         execute("""
                 create function refuse_day() returns trigger language plpgsql as $$
@@ -106,6 +112,46 @@ class HealingTest extends IngestionTestSupport {
         assertThat(queryLong("select count(*) from ingestion_run where status = 'RUNNING'")).isZero();
         assertThat(queryLong("select count(distinct (ticker, timeframe, ts)) from market_bar"))
                 .isEqualTo(queryLong("select count(*) from market_bar"));
+    }
+
+    @Test
+    @Order(2)
+    void aRunWhoseLeaseExpiredIsClosedAndItsSeriesPlannedAgainWhileALiveOnesSeriesIsLeftToIt() throws Exception {
+        await(HEALED, "every series to be whole", () -> TICKERS.stream().allMatch(this::whole));
+        execute("delete from market_bar where ticker = 'UVXY' and timeframe = '1m' and ts >= '" + midnight(LAST)
+                + "'");
+        setAnswered("UVXY", "1m", midnight(LAST), midnight(LAST.plusDays(1)), false);
+        setAnswered("IWM", "1m", midnight(LAST), midnight(LAST.plusDays(1)), false);
+        // runs of another instance: one died a while ago (its lease ran out), one is alive
+        long dead = queryLong(foreignRun("UVXY", "now() - interval '1 second'"));
+        long alive = queryLong(foreignRun("IWM", "now() + interval '1 hour'"));
+        int since = fake.requestCount();
+
+        await(HEALED, "UVXY 1m to be whole again", () -> barCount("UVXY", "1m") == sourceMinutes("UVXY", FIRST, LAST)
+                .size() && noOpenRun("UVXY", "1m"));
+        assertThat(run(dead).status()).isEqualTo("FAILED");
+        assertThat(run(dead).error()).startsWith("lease expired: other-host:8080/");
+        assertStoredExactly("UVXY", Timeframe.M1, midnight(FIRST), midnight(LAST.plusDays(1)),
+                sourceMinutes("UVXY", FIRST, LAST));
+        assertThat(run(alive).status()).as("a live instance's run is its own").isEqualTo("RUNNING");
+        assertThat(requestsFor("IWM", since)).as("its series is left to it").isEmpty();
+        execute("update ingestion_run set status = 'FAILED', finished_at = now() where id = " + alive);
+    }
+
+    /** A query opening a run of the symbol's minutes for another instance, its lease until {@code leaseUntil}. */
+    private static String foreignRun(String symbol, String leaseUntil) {
+        return "insert into ingestion_run(trigger, ticker, timeframe, window_from, window_to, status, owner,"
+                + " lease_until) values ('backfill', '" + symbol + "', '1m', '" + midnight(FIRST) + "', '"
+                + midnight(LAST.plusDays(1)) + "', 'RUNNING', 'other-host:8080/" + symbol + "', " + leaseUntil
+                + ") returning id";
+    }
+
+    private boolean whole(String symbol) {
+        try {
+            return barCount(symbol, "1m") == sourceMinutes(symbol, FIRST, LAST).size() && noOpenRun(symbol, "1m");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The series of the symbol hold the whole week, but SPY 1m, which only has to have ended a run. */

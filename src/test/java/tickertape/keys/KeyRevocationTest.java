@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
@@ -33,7 +32,6 @@ import tickertape.api.market.ApiTestSupport;
 class KeyRevocationTest extends ApiTestSupport {
     private static final String PORTFOLIO = "/api/trading/portfolio";
     private static final Duration DEADLINE = Duration.ofSeconds(20);
-    private static final String LISTENER = "tickertape key listener";
 
     @Override
     protected Properties extraProperties() {
@@ -127,26 +125,9 @@ class KeyRevocationTest extends ApiTestSupport {
         }
     }
 
-    private int listenerPid() throws Exception {
-        Integer pid = listenerPidOrNull();
-        assertThat(pid).as("the listener's backend").isNotNull();
-        return pid;
-    }
-
-    private Integer listenerPidOrNull() throws Exception {
-        try (Connection connection = dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "select pid from pg_stat_activity where application_name = ?")) {
-            statement.setString(1, LISTENER);
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? rows.getInt(1) : null;
-            }
-        }
-    }
-
     private static long listenerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().equals("tickertape-key-changes") && thread.isAlive())
+                .filter(thread -> thread.getName().equals("tickertape-store-changes") && thread.isAlive())
                 .count();
     }
 }

@@ -5,31 +5,24 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import javax.sql.DataSource;
 import tickertape.market.Timeframe;
+import tickertape.store.AnnouncedCache;
+import tickertape.store.MarketBarChanges;
+import tickertape.store.MarketBarChanges.Series;
 
 /**
- * The newest bar of each series, kept in memory until a write to the series invalidates it: never
- * stale, unlike a TTL, as long as every writer of market_bar calls {@link #invalidate} after its
- * commit (bound as {@code latestBarCache}; the ingestion's batch writer does).
- *
- * <p>Why a load can never leave a stale entry: a load runs inside {@link ConcurrentMap#computeIfAbsent},
- * and {@link ConcurrentMap#remove} of the same key waits for a load in progress to finish. So a load
- * that began before a writer's commit is removed by that writer's invalidate, and any load after
- * the invalidate began after the commit and sees it. The load is one index probe (the primary key,
- * backwards, limit 1), short enough to hold the map's bin lock.
+ * The newest bar of each series, kept in memory until a write to the series is announced: every
+ * writer of market_bar announces the series it changed inside its transaction ({@link MarketBarChanges};
+ * the ingest writer does), so a bar written by any process replaces the cached one within
+ * milliseconds of its commit. While the listener cannot vouch for the cache, every lookup is one
+ * index probe (the primary key, backwards, limit 1).
  */
-public final class LatestBarCache {
+public final class LatestBarCache extends AnnouncedCache<Series, Bar> {
     private static final String LATEST_SQL = "select " + Bar.COLUMNS
             + " from market_bar where ticker = ? and timeframe = ? order by ts desc limit 1";
 
-    private record Series(String ticker, String timeframe) {
-    }
-
     private final DataSource dataSource;
-    private final ConcurrentMap<Series, Bar> latest = new ConcurrentHashMap<>();
 
     public LatestBarCache(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -40,15 +33,31 @@ public final class LatestBarCache {
      * bars are cached, never their absence, so requests for made-up tickers cannot grow the map.
      */
     public Optional<Bar> latest(String ticker, Timeframe timeframe) {
-        return Optional.ofNullable(latest.computeIfAbsent(new Series(ticker, timeframe.code()), this::load));
+        Series series = new Series(ticker, timeframe.code());
+        Bar cached = get(series);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        long generation = generation();
+        Bar loaded = load(series);
+        if (loaded != null) {
+            put(series, loaded, generation);
+        }
+        return Optional.ofNullable(loaded);
     }
 
-    /** Drops the cached bar of the series; call it after committing a write of any of its bars. */
-    public void invalidate(String ticker, String timeframe) {
-        latest.remove(new Series(ticker, timeframe));
+    @Override
+    public String channel() {
+        return MarketBarChanges.CHANNEL;
     }
 
-    /** The newest bar, or null: computeIfAbsent then stores nothing. */
+    /** Forgets the series announced; everything, for a payload this version does not understand. */
+    @Override
+    public void announced(String payload) {
+        MarketBarChanges.series(payload).ifPresentOrElse(this::invalidate, this::invalidateAll);
+    }
+
+    /** The newest bar, or null. */
     private Bar load(Series series) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(LATEST_SQL)) {

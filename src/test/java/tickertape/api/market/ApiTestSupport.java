@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -16,10 +18,12 @@ import java.util.Map;
 import tickertape.AppTestSupport;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
+import tickertape.store.MarketBarChanges;
 
 /**
  * The app with its REST API, called through real HTTP with an API key of the role under test; and
- * test data written straight into the store, invalidating the latest-bar cache as every writer must.
+ * test data written straight into the store by SQL in a transaction of its own, announced as every
+ * writer of market_bar announces its changes (as another process would: nothing tells the cache directly).
  */
 public abstract class ApiTestSupport extends AppTestSupport {
     protected static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -86,7 +90,10 @@ public abstract class ApiTestSupport extends AppTestSupport {
         execute("insert into ticker(symbol) values ('" + symbol + "') on conflict do nothing");
     }
 
-    /** Writes bars of a synthetic walk, one per {@code step}, from {@code first}; returns the last start. */
+    /**
+     * Writes bars of a synthetic walk, one per {@code step}, from {@code first}, and announces the series
+     * in the same transaction; returns the last start.
+     */
     protected Instant insertBars(String ticker, String timeframe, Instant first, java.time.Duration step, int count)
             throws Exception {
         String sql = "insert into market_bar(ticker, timeframe, ts, open, high, low, close, volume, vwap, trades)"
@@ -94,6 +101,7 @@ public abstract class ApiTestSupport extends AppTestSupport {
         Instant ts = first;
         try (Connection connection = dataSource().getConnection();
              PreparedStatement insert = connection.prepareStatement(sql)) {
+            connection.setAutoCommit(false);
             for (int i = 0; i < count; i++, ts = ts.plus(step)) {
                 double close = closeAt(i);
                 insert.setString(1, ticker);
@@ -109,14 +117,43 @@ public abstract class ApiTestSupport extends AppTestSupport {
                 insert.addBatch();
             }
             insert.executeBatch();
+            announce(connection, ticker, timeframe);
+            connection.commit();
         }
-        latestBarCache().invalidate(ticker, timeframe);
         return ts.minus(step);
     }
 
     /** The close of the i-th bar {@link #insertBars} writes. */
     protected static double closeAt(int i) {
         return 100 + i;
+    }
+
+    /** Announces a change to the series on {@code connection}, as every writer of market_bar does in its transaction. */
+    protected static void announce(Connection connection, String ticker, String timeframe) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(MarketBarChanges.ANNOUNCE)) {
+            statement.setArray(1, connection.createArrayOf("text",
+                    new String[] {MarketBarChanges.payload(ticker, timeframe)}));
+            statement.executeQuery().close();
+        }
+    }
+
+    /** The backend pid of the change listener's own connection (found by its application name). */
+    protected int listenerPid() throws Exception {
+        Integer pid = listenerPidOrNull();
+        if (pid == null) {
+            throw new AssertionError("the change listener has no backend");
+        }
+        return pid;
+    }
+
+    protected Integer listenerPidOrNull() throws Exception {
+        try (Connection connection = dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "select pid from pg_stat_activity where application_name = 'tickertape change listener'")) {
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getInt(1) : null;
+            }
+        }
     }
 
     protected LatestBarCache latestBarCache() {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +77,25 @@ class TradingApiTest extends ApiTestSupport {
         assertAmount(closed, "avgCost", "0");
         assertAmount(closed, "realisedPnl", "74.5"); // 102 + (52-53.1)x25
         assertAmount(portfolio(), "cash", "100074.5");
+    }
+
+    /** The valuation follows a newer bar written by another connection, as the latest endpoint does. */
+    @Test
+    void thePortfolioIsRevaluedAtANewerCloseWrittenAfterItWasValued() throws Exception {
+        addTicker("TRDC");
+        insertBar("TRDC", "1m", "2025-01-02T14:30:00Z", 20);
+        trade("c-1", "TRDC", "buy", "10", "20", "0");
+        assertAmount(position(portfolio(), "TRDC"), "lastClose", "20");
+
+        insertBar("TRDC", "1m", "2025-01-02T14:31:00Z", 21.5);
+
+        await(Duration.ofSeconds(20), "the TRDC position valued at 21.5",
+                () -> new BigDecimal(position(portfolio(), "TRDC").path("lastClose").asText())
+                        .compareTo(new BigDecimal("21.5")) == 0);
+        JsonNode position = position(portfolio(), "TRDC");
+        assertThat(position.path("lastCloseAt").asText()).isEqualTo("2025-01-02T14:31:00Z");
+        assertAmount(position, "marketValue", "215");
+        assertAmount(position, "unrealisedPnl", "15");
     }
 
     @Test
@@ -253,10 +275,17 @@ class TradingApiTest extends ApiTestSupport {
                 + ts + "\",\"horizon\":1," + values + "}";
     }
 
+    /** One bar written by SQL in a transaction of its own that announces it, as every writer does. */
     private void insertBar(String ticker, String timeframe, String ts, double close) throws Exception {
-        execute("insert into market_bar(ticker, timeframe, ts, open, high, low, close, volume) values ('" + ticker + "', '"
-                + timeframe + "', '" + ts + "', " + close + ", " + close + ", " + close + ", " + close + ", 100)");
-        latestBarCache().invalidate(ticker, timeframe);
+        try (Connection connection = dataSource().getConnection();
+             Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("insert into market_bar(ticker, timeframe, ts, open, high, low, close, volume) values ('"
+                    + ticker + "', '" + timeframe + "', '" + ts + "', " + close + ", " + close + ", " + close + ", "
+                    + close + ", 100)");
+            announce(connection, ticker, timeframe);
+            connection.commit();
+        }
     }
 
     /** An exact amount: compared as decimals, so 98774.5 and 98774.500000 are the same. */

@@ -1,9 +1,13 @@
-package tickertape.keys;
+package tickertape.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.camel.support.service.ServiceSupport;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -11,22 +15,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the {@link KeyCache} honest: LISTENs on {@code api_key_changed} (announced by a trigger on
- * every change that matters, whoever makes it: sql/V2__api_key_change_notify.sql) and empties the
- * cache on each announcement, on a thread and a connection of its own (outside the pool, which stays
- * whole for requests).
+ * Keeps the {@link AnnouncedCache}s honest: LISTENs on each one's channel and hands it every
+ * announcement, on a thread and a connection of its own (outside the pool, which stays whole for
+ * requests). One connection serves every channel.
  *
  * <p>Every heartbeat it runs one query on that connection: PostgreSQL delivers a listener's pending
  * announcements before it answers, so once the answer is in, every change committed before the query
- * was sent has been seen, and the cache is trusted for two heartbeats from then. A connection that
+ * was sent has been seen, and the caches are trusted for two heartbeats from then. A connection that
  * fails or dies (a restart, {@code pg_terminate_backend}, a network cut the heartbeat runs into) ends
  * the trust at once, or at the latest when the lease runs out; requests then query the store, and the
- * listener reconnects with a growing delay. On reconnecting it empties the cache, as announcements
+ * listener reconnects with a growing delay. On reconnecting it empties the caches, as announcements
  * made while it was away reached no one.
  */
-public final class KeyChangeListener extends ServiceSupport {
-    static final String CHANNEL = "api_key_changed";
-    private static final Logger LOG = LoggerFactory.getLogger(KeyChangeListener.class);
+public final class ChangeListener extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
     /** The first wait before reconnecting, doubled after each failure up to the configured maximum. */
     private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(250);
 
@@ -37,7 +39,7 @@ public final class KeyChangeListener extends ServiceSupport {
     }
 
     private final Connections connections;
-    private final KeyCache cache;
+    private final Map<String, AnnouncedCache<?, ?>> cachesByChannel;
     private final Duration heartbeat;
     private final Duration maxReconnectDelay;
     private volatile boolean running;
@@ -47,9 +49,10 @@ public final class KeyChangeListener extends ServiceSupport {
     private Duration reconnectDelay = FIRST_RECONNECT_DELAY;
     private boolean warned;
 
-    public KeyChangeListener(Connections connections, KeyCache cache, Duration heartbeat, Duration maxReconnectDelay) {
+    public ChangeListener(Connections connections, List<AnnouncedCache<?, ?>> caches, Duration heartbeat,
+                          Duration maxReconnectDelay) {
         this.connections = connections;
-        this.cache = cache;
+        this.cachesByChannel = caches.stream().collect(Collectors.toMap(AnnouncedCache::channel, Function.identity()));
         this.heartbeat = heartbeat;
         this.maxReconnectDelay = maxReconnectDelay;
     }
@@ -57,7 +60,7 @@ public final class KeyChangeListener extends ServiceSupport {
     @Override
     protected void doStart() {
         running = true;
-        thread = new Thread(this::run, "tickertape-key-changes");
+        thread = new Thread(this::run, "tickertape-store-changes");
         thread.setDaemon(true);
         thread.start();
     }
@@ -71,7 +74,7 @@ public final class KeyChangeListener extends ServiceSupport {
                 // Closes the socket under a blocked wait for announcements, which a close would wait out.
                 listening.abort(Runnable::run);
             } catch (SQLException e) {
-                LOG.debug("Aborting the key listener's connection", e);
+                LOG.debug("Aborting the change listener's connection", e);
             }
         }
         thread.interrupt();
@@ -86,7 +89,7 @@ public final class KeyChangeListener extends ServiceSupport {
                     listen(opened);
                 }
             } catch (SQLException | RuntimeException e) {
-                cache.distrust();
+                cachesByChannel.values().forEach(AnnouncedCache::distrust);
                 if (running) {
                     waitBeforeReconnecting(e);
                 }
@@ -94,18 +97,21 @@ public final class KeyChangeListener extends ServiceSupport {
                 connection = null;
             }
         }
-        cache.distrust();
+        cachesByChannel.values().forEach(AnnouncedCache::distrust);
     }
 
     /** Returns when stopped; throws when the connection fails. */
     private void listen(Connection opened) throws SQLException {
         PGConnection postgres = opened.unwrap(PGConnection.class);
         try (Statement statement = opened.createStatement()) {
-            statement.execute("LISTEN " + CHANNEL);
+            for (String channel : cachesByChannel.keySet()) {
+                statement.execute("LISTEN " + channel);
+            }
             // Changes made before LISTEN reached no one: forget what was cached meanwhile.
-            cache.invalidateAll();
+            cachesByChannel.values().forEach(AnnouncedCache::invalidateAll);
             if (warned) {
-                LOG.info("Listening for API key changes again: authenticated keys are kept in memory once more");
+                LOG.info("Listening for changes to the store again on {}: the caches are in use once more",
+                        cachesByChannel.keySet());
                 warned = false;
             }
             reconnectDelay = FIRST_RECONNECT_DELAY;
@@ -113,27 +119,30 @@ public final class KeyChangeListener extends ServiceSupport {
             while (running) {
                 long asOf = System.nanoTime();
                 statement.execute("SELECT 1");
-                invalidateOnAnnouncement(postgres.getNotifications());
-                cache.trustUntil(asOf + 2 * heartbeat.toNanos());
-                invalidateOnAnnouncement(postgres.getNotifications(heartbeatMillis));
+                deliver(postgres.getNotifications());
+                cachesByChannel.values().forEach(cache -> cache.trustUntil(asOf + 2 * heartbeat.toNanos()));
+                deliver(postgres.getNotifications(heartbeatMillis));
             }
         }
     }
 
-    private void invalidateOnAnnouncement(PGNotification[] announcements) {
-        if (announcements != null && announcements.length > 0) {
-            cache.invalidateAll();
+    private void deliver(PGNotification[] announcements) {
+        if (announcements == null) {
+            return;
+        }
+        for (PGNotification announcement : announcements) {
+            cachesByChannel.get(announcement.getName()).announced(announcement.getParameter());
         }
     }
 
     private void waitBeforeReconnecting(Exception failure) {
         // One warning per outage; the message never holds a password (pgjdbc does not put one in).
         if (!warned) {
-            LOG.warn("Not listening for API key changes ({}): each request looks its key up in the store until"
-                    + " the listener reconnects", failure.getMessage());
+            LOG.warn("Not listening for changes to the store on {} ({}): every request reads the store until"
+                    + " the listener reconnects", cachesByChannel.keySet(), failure.getMessage());
             warned = true;
         } else {
-            LOG.debug("Key listener still not connected", failure);
+            LOG.debug("Change listener still not connected", failure);
         }
         try {
             Thread.sleep(reconnectDelay.toMillis());
