@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,7 +57,9 @@ public abstract class ApiTestSupport extends AppTestSupport {
     }
 
     protected Reply send(Role role, HttpRequest.Builder request) throws Exception {
-        HttpResponse<String> response = HTTP.send(authorize(request, role).build(), HttpResponse.BodyHandlers.ofString());
+        // an answer that never comes fails the test instead of holding the build until CI's limit
+        HttpResponse<String> response = HTTP.send(authorize(request, role).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.body(), response);
     }
 
