@@ -39,6 +39,7 @@ import tickertape.ingest.IngestionRuns;
 import tickertape.ingest.ManualRuns;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.ingest.TickerRoutes;
+import tickertape.logging.SecretMask;
 import tickertape.market.ExchangeCalendar;
 import tickertape.metrics.ApiLatency;
 import tickertape.metrics.Metrics;
@@ -121,6 +122,9 @@ public class TickertapeConfiguration implements CamelConfiguration {
 
         DatabaseSettings settings = DatabaseSettings.of(databaseUrl, jdbcUrl, databaseUser, databasePassword,
                 poolSize, Path.of(dataDirectory), embeddedPort);
+        // The secrets as resolved, however they were given: no log line may hold them (logback.xml's %mask).
+        SecretMask.register(settings.password());
+        SecretMask.register(polygonApiKey);
         Database database = Database.open(settings, migrations);
         // Registered as a service so Camel closes it on shutdown, after the routes have stopped.
         context.addService(database, true, true);
