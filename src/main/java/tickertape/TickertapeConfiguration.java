@@ -94,6 +94,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
     private String polygonBaseUrl;
     @PropertyInject("polygon.budget-window-millis")
     private long polygonBudgetWindowMillis;
+    @PropertyInject("polygon.max-retry-delay-millis")
+    private long polygonMaxRetryDelayMillis;
     @PropertyInject("polygon.page-limit")
     private int polygonPageLimit;
     @PropertyInject("tickertape.backfill-from")
@@ -182,7 +184,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
                 new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit), barStore);
         registry.bind("ingestion", ingestion);
         registry.bind("tickerRoutes", tickerRoutes);
-        registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis));
+        registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis,
+                polygonMaxRetryDelayMillis));
         PolygonMeter meter = new PolygonMeter(runs, metrics);
         registry.bind("polygonMeter", meter);
         registry.bind("polygonRetries", meter.retries());
