@@ -9,6 +9,7 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.api.market.ApiTestSupport;
+import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
 
 /**
@@ -30,15 +31,15 @@ class ResponseHeadersTest extends ApiTestSupport {
 
     @Test
     void noResponseHeaderComesFromTheQueryOrTheRequestHeaders() throws Exception {
-        String opsKey = key(context.getRegistry().findSingleByType(tickertape.keys.ApiKeys.class), Role.OPS);
+        String opsKey = key(context.getRegistry().findSingleByType(ApiKeys.class), Role.OPS);
         RawHttp client = new RawHttp(httpPort, 1);
         SoftAssertions soft = new SoftAssertions();
         int calls = 0;
         for (RestVerbs.Verb verb : verbs().verbs()) {
-            String target = AuthAndLimitsTest.concretePath(verb.path()) + "?ticker=SPY&" + plantedQuery();
+            String path = AuthAndLimitsTest.concretePath(verb.path()) + "?ticker=SPY";
             for (String key : new String[] {null, opsKey}) {
                 for (boolean inHeaders : new boolean[] {false, true}) {
-                    RawHttp.Answer answer = client.send(verb.method(), inHeaders ? AuthAndLimitsTest.concretePath(verb.path()) + "?ticker=SPY" : target,
+                    RawHttp.Answer answer = client.send(verb.method(), inHeaders ? path : path + "&" + plantedQuery(),
                             headers(verb, key, inHeaders), body(verb));
                     String what = verb.method() + " " + verb.path() + (key == null ? " without" : " with") + " a key, planted in "
                             + (inHeaders ? "request headers" : "the query") + ": " + answer;
