@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import tickertape.ingest.IngestionTestSupport;
 import tickertape.market.Timeframe;
@@ -13,12 +14,19 @@ import tickertape.polygon.FakePolygon.Fault;
 import tickertape.polygon.FakePolygon.RecordedRequest;
 
 /**
- * A Retry-After longer than polygon.max-retry-delay-millis (200 ms in these tests) is waited for that
- * long only: Polygon's word must not hold a job thread for days.
+ * A Retry-After longer than polygon.max-retry-delay-millis is waited for that long only: Polygon's
+ * word must not hold a job thread for days.
  */
 class RetryAfterCapTest extends IngestionTestSupport {
     private static final LocalDate MONDAY = LocalDate.of(2024, 3, 4);
-    private static final Duration MAX_RETRY_DELAY = Duration.ofMillis(200);
+    private static final Duration MAX_RETRY_DELAY = Duration.ofMillis(300);
+
+    @Override
+    protected Properties moreProperties() {
+        Properties properties = new Properties();
+        properties.put("polygon.max-retry-delay-millis", String.valueOf(MAX_RETRY_DELAY.toMillis()));
+        return properties;
+    }
 
     @Test
     void aHugeRetryAfterIsCappedAtTheMaximumRetryDelay() throws Exception {
