@@ -42,6 +42,7 @@ import tickertape.ingest.ManualRuns;
 import tickertape.ingest.RunOwner;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.ingest.TickerRoutes;
+import tickertape.logging.SecretMask;
 import tickertape.market.ExchangeCalendar;
 import tickertape.metrics.ApiLatency;
 import tickertape.metrics.Metrics;
@@ -98,6 +99,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
     private String polygonBaseUrl;
     @PropertyInject("polygon.budget-window-millis")
     private long polygonBudgetWindowMillis;
+    @PropertyInject("polygon.max-retry-delay-millis")
+    private long polygonMaxRetryDelayMillis;
     @PropertyInject("polygon.page-limit")
     private int polygonPageLimit;
     @PropertyInject("tickertape.backfill-from")
@@ -138,6 +141,9 @@ public class TickertapeConfiguration implements CamelConfiguration {
 
         DatabaseSettings settings = DatabaseSettings.of(databaseUrl, jdbcUrl, databaseUser, databasePassword,
                 poolSize, Path.of(dataDirectory), embeddedPort);
+        // The secrets as resolved, however they were given: no log line may hold them (logback.xml's %mask).
+        SecretMask.register(settings.password());
+        SecretMask.register(polygonApiKey);
         Database database = Database.open(settings, migrations);
         // Registered as a service so Camel closes it on shutdown, after the routes have stopped.
         context.addService(database, true, true);
@@ -205,7 +211,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
                 new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit));
         registry.bind("ingestion", ingestion);
         registry.bind("tickerRoutes", tickerRoutes);
-        registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis));
+        registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis,
+                polygonMaxRetryDelayMillis));
         PolygonMeter meter = new PolygonMeter(runs, metrics);
         registry.bind("polygonMeter", meter);
         registry.bind("polygonRetries", meter.retries());

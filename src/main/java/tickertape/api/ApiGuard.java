@@ -1,10 +1,13 @@
 package tickertape.api;
 
 import io.vertx.core.net.SocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -32,7 +35,6 @@ public class ApiGuard implements Processor {
     static final String POLYGON_PATH = "/v2/aggs/";
     static final String API_KEY_PARAMETER = "apiKey";
     private static final String CHALLENGE = "Bearer realm=\"tickertape\"";
-    private static final Pattern API_KEY_IN_QUERY = Pattern.compile("(?i)(^|&)apikey=[^&]*");
     /** Exchange property naming the rate limit (policy) that refused the request; counted by ApiLatency. */
     public static final String RATE_LIMITED = "tickertapeRateLimited";
 
@@ -105,14 +107,18 @@ public class ApiGuard implements Processor {
         });
     }
 
-    /** The presented key, if any, after removing every place it could be read from later. */
-    private static String takeKey(Message message) {
+    /**
+     * The presented key, if any, after removing every place it could be read from later: its headers,
+     * and the query as every request-line header holds it (query, raw query, URI, absolute URL).
+     */
+    static String takeKey(Message message) {
         String bearer = bearerToken(message.removeHeader("Authorization"));
         String header = text(message.removeHeader("X-API-Key"));
         String query = text(message.removeHeader(API_KEY_PARAMETER));
         scrubQuery(message, Exchange.HTTP_QUERY);
         scrubQuery(message, Exchange.HTTP_RAW_QUERY);
-        scrubQuery(message, Exchange.HTTP_URI);
+        scrubTarget(message, Exchange.HTTP_URI);
+        scrubTarget(message, Exchange.HTTP_URL);
         if (bearer != null) {
             return bearer;
         }
@@ -136,11 +142,40 @@ public class ApiGuard implements Processor {
         return value instanceof String s && !s.isBlank() ? s.trim() : null;
     }
 
+    /** A header holding a query string alone (CamelHttpQuery, CamelHttpRawQuery). */
     private static void scrubQuery(Message message, String header) {
-        String value = message.getHeader(header, String.class);
-        if (value != null && value.toLowerCase(Locale.ROOT).contains("apikey=")) {
-            message.setHeader(header, API_KEY_IN_QUERY.matcher(value).replaceAll("$1")
-                    .replace("?&", "?").replaceAll("&&+", "&"));
+        String query = message.getHeader(header, String.class);
+        if (query != null) {
+            message.setHeader(header, withoutApiKey(query));
+        }
+    }
+
+    /** A header holding a request target whose query follows a '?' (CamelHttpUri, CamelHttpUrl). */
+    private static void scrubTarget(Message message, String header) {
+        String target = message.getHeader(header, String.class);
+        int question = target == null ? -1 : target.indexOf('?');
+        if (question >= 0) {
+            String query = withoutApiKey(target.substring(question + 1));
+            message.setHeader(header, target.substring(0, question) + (query.isEmpty() ? "" : "?" + query));
+        }
+    }
+
+    /**
+     * The query without its apiKey parameters. A parameter's name is compared decoded and in any case,
+     * as Vert.x decodes it into the apiKey header: {@code api%4Bey=} is a key too.
+     */
+    private static String withoutApiKey(String query) {
+        return Arrays.stream(query.split("&"))
+                .filter(pair -> !pair.isEmpty() && !API_KEY_PARAMETER.equalsIgnoreCase(decodedName(pair)))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String decodedName(String pair) {
+        String name = pair.substring(0, pair.indexOf('=') < 0 ? pair.length() : pair.indexOf('='));
+        try {
+            return URLDecoder.decode(name, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return name; // a malformed escape: no name Vert.x would decode to apiKey
         }
     }
 

@@ -16,6 +16,12 @@ import org.apache.camel.http.base.HttpHeaderFilterStrategy;
  * Content-Type is not on it: platform-http writes that one from the message itself. (Cache-Control,
  * which Camel's own filter drops as a hop header, is on it: closed market-data ranges and the status
  * page set it.)
+ *
+ * <p>An allow-list alone let the request set those very headers: platform-http makes every request
+ * header and query parameter a message header (through this filter, {@link #applyFilterToExternalHeaders}),
+ * so {@code ?Location=https://evil.example} reached the response as a Location. So the names on the
+ * list are refused on the way in too: a message header with one of them was set by the API, never by
+ * the client. (No endpoint reads a request header of these names; they mean nothing in a request.)
  */
 public final class ResponseHeaders extends HttpHeaderFilterStrategy {
     static final Set<String> RESPONSE_HEADERS = Set.of(
@@ -23,9 +29,19 @@ public final class ResponseHeaders extends HttpHeaderFilterStrategy {
             "vary", "allow", "www-authenticate", "retry-after", "ratelimit", "ratelimit-policy",
             "content-security-policy");
 
-    /** The response direction only; request headers pass platform-http's own filter, inherited. */
+    /** To the response: only the headers on the list. */
     @Override
     public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return !RESPONSE_HEADERS.contains(headerName.toLowerCase(Locale.ROOT));
+        return !isResponseHeader(headerName);
+    }
+
+    /** From the request (headers, query parameters, form fields): none named like a response header. */
+    @Override
+    public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
+        return isResponseHeader(headerName) || super.applyFilterToExternalHeaders(headerName, headerValue, exchange);
+    }
+
+    private static boolean isResponseHeader(String headerName) {
+        return RESPONSE_HEADERS.contains(headerName.toLowerCase(Locale.ROOT));
     }
 }

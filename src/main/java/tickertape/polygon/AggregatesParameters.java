@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.regex.Pattern;
+import tickertape.market.TimeBounds;
 import tickertape.market.Timeframe;
 
 /**
@@ -38,8 +39,19 @@ public final class AggregatesParameters {
         throw new IllegalArgumentException("multiplier must be a positive integer");
     }
 
-    /** A date means its whole New York day: its midnight for from, its last millisecond for to. */
+    /**
+     * A date means its whole New York day: its midnight for from, its last millisecond for to. Either
+     * form lies within {@link TimeBounds}.
+     */
     public static long bound(String name, String text, boolean endOfRange) {
+        long millis = unboundedMillis(name, text, endOfRange);
+        if (!TimeBounds.containsMillis(millis)) {
+            throw new IllegalArgumentException(name + " must be " + TimeBounds.RANGE);
+        }
+        return millis;
+    }
+
+    private static long unboundedMillis(String name, String text, boolean endOfRange) {
         if (text != null && MILLIS.matcher(text).matches()) {
             return Long.parseLong(text);
         }
@@ -87,12 +99,16 @@ public final class AggregatesParameters {
                 .encodeToString(Long.toString(bucketStart).getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** The bucket start a cursor of {@link #cursor} stands for. */
+    /** The bucket start a cursor of {@link #cursor} stands for: never outside {@link TimeBounds}, as none issued is. */
     public static long position(String cursor) {
         try {
-            return Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
+            long position = Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
+            if (TimeBounds.containsMillis(position)) {
+                return position;
+            }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cursor is not one this server issued");
+            // not base64, or not a number: reported below, as a position out of bounds is
         }
+        throw new IllegalArgumentException("cursor is not one this server issued");
     }
 }

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 
 /**
@@ -25,15 +26,18 @@ public class PolygonCall {
     private final String apiKey;
     private final ObjectMapper json;
     private final long budgetWindowMillis;
+    private final long maxRetryDelayMillis;
 
     /**
      * @param budgetWindowMillis the request budget's window: how long a 429 without Retry-After waits,
      *     so the provider's rate window has freed before the retry (POLYGON.md, Errors)
+     * @param maxRetryDelayMillis the longest a 429 waits, whatever its Retry-After says
      */
-    public PolygonCall(String apiKey, ObjectMapper json, long budgetWindowMillis) {
+    public PolygonCall(String apiKey, ObjectMapper json, long budgetWindowMillis, long maxRetryDelayMillis) {
         this.apiKey = apiKey;
         this.json = json;
         this.budgetWindowMillis = budgetWindowMillis;
+        this.maxRetryDelayMillis = maxRetryDelayMillis;
     }
 
     public void prepare(Exchange exchange) {
@@ -64,7 +68,10 @@ public class PolygonCall {
         if (status == 429) {
             // Retry-After if given; else wait for the window to free (a retry that only passes our own
             // throttle may go at once, while the provider still counts the requests that led to the 429).
-            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, retryAfter.orElse(budgetWindowMillis));
+            // Camel applies this delay as it is, past maximumRedeliveryDelay: the cap is ours to apply,
+            // or a Retry-After of days would hold a job thread (and a stop) that long.
+            exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY,
+                    Math.min(retryAfter.orElse(budgetWindowMillis), maxRetryDelayMillis));
             throw new PolygonFailure.Retryable(status, message);
         }
         if (status >= 500) {
@@ -189,7 +196,7 @@ public class PolygonCall {
         String retryAfter = exchange.getMessage().getHeader("Retry-After", String.class);
         try {
             return retryAfter == null ? Optional.empty()
-                    : Optional.of(Math.max(0, Long.parseLong(retryAfter.trim())) * 1000);
+                    : Optional.of(TimeUnit.SECONDS.toMillis(Math.max(0, Long.parseLong(retryAfter.trim())))); // saturates
         } catch (NumberFormatException e) {
             return Optional.empty(); // an HTTP-date: fall back to waiting for the budget window
         }

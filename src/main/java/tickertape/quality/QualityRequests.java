@@ -4,12 +4,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import tickertape.api.ApiProblem;
+import tickertape.api.market.ClientInput;
 import tickertape.ingest.TickerRoutes;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
@@ -44,8 +43,8 @@ final class QualityRequests {
      * @throws ApiProblem 400 for a malformed parameter or window, 404 for a ticker the store does not know
      */
     QualityRequest parse(String ticker, String timeframe, String from, String to) throws SQLException {
-        Instant end = to == null ? clock.instant() : instant("to", to, true);
-        Instant start = from == null ? daysBefore(end, defaultDays) : instant("from", from, false);
+        Instant end = to == null ? clock.instant() : ClientInput.instant("to", to, true);
+        Instant start = from == null ? daysBefore(end, defaultDays) : ClientInput.instant("from", from, false);
         if (!start.isBefore(end)) {
             throw ApiProblem.invalidParameter("from", "from must be before to");
         }
@@ -82,20 +81,6 @@ final class QualityRequests {
         }
         return List.of(Timeframe.ofCode(timeframe).orElseThrow(() -> ApiProblem.invalidParameter("timeframe",
                 "'" + timeframe + "' is not a timeframe (" + String.join(" ", codes()) + ")")));
-    }
-
-    /** A date means midnight in New York at its start, or, for the end of the window, at its end. */
-    private static Instant instant(String parameter, String value, boolean endOfWindow) {
-        try {
-            if (value.length() == 10) {
-                LocalDate day = LocalDate.parse(value);
-                return (endOfWindow ? day.plusDays(1) : day).atStartOfDay(ExchangeCalendar.ZONE).toInstant();
-            }
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiProblem.invalidParameter(parameter,
-                    parameter + " must be a date (2024-01-02) or an ISO-8601 instant (2024-01-02T14:30:00Z)");
-        }
     }
 
     /** Midnight in New York {@code days} days before {@code instant}'s day. */

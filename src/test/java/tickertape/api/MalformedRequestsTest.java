@@ -38,7 +38,16 @@ class MalformedRequestsTest extends ApiTestSupport {
             "99999999999999999999999999", "999999999999999", "-1", "0", "-9223372036854775809", "1e309", "NaN",
             "1.5", "0x10", "2025-02-30", "0000-01-01", "9999-12-31T23:59:59Z", "2025-01-02T25:00:00Z",
             "%27%20or%201=1--", "'%20or%201=1--", "1;%20drop%20table%20x--", "%3Cscript%3Ealert(1)%3C/script%3E",
-            "%24%7Bjndi:ldap://x/a%7D", "..%2F..%2Fetc%2Fpasswd", "SPY%00", "%E2%80%AE%F0%9F%92%A5", "A".repeat(3000));
+            "%24%7Bjndi:ldap://x/a%7D", "..%2F..%2Fetc%2Fpasswd", "SPY%00", "%E2%80%AE%F0%9F%92%A5", "A".repeat(3000),
+            // boundaries: the limits of int and long, just past them, and doubles that are no number
+            "2147483647", "2147483648", "-2147483648", "-2147483649", "9223372036854775807", "9223372036854775808",
+            "-9223372036854775808", "1e308", "-1e308", "Infinity", "-Infinity", "4.9e-324", "100001", "1000001",
+            // dates and instants: far future and far past, as dates, instants and Unix milliseconds
+            "%2B300000-01-01T00:00:00Z", "-300000-01-01T00:00:00Z", "%2B1000000000-12-31T23:59:59Z", "9999-12-31",
+            "1000-01-01", "0001-01-01T00:00:00Z", "1969-12-31", "1969-12-31T23:59:59Z", "2999-12-31T23:59:59Z",
+            "99999999999999", "253402300800000", "-62135596800000",
+            // cursors of this server's shapes that decode to the limits of long, overflows and negatives
+            "OTIyMzM3MjAzNjg1NDc3NTgwNw", "LTkyMjMzNzIwMzY4NTQ3NzU4MDg", "OTk5OTk5OTk5OTk5OTk5OTk5OTk", "LTE", "MjUzNDAyMzAwODAwMDAw", "OTIyMzM3MjAzNjg1NDc3NTgwNy4w", "LTYyMTM1NTk2ODAwMDAwLjA", "MWUxOA");
     /** Path segments: the values that can stand in a path at all. */
     static final List<String> EVIL_SEGMENTS = EVIL_VALUES.stream().filter(value -> !value.isEmpty()).toList();
     /** Plausible values for each parameter, so a mutation of one parameter is what the handler sees. */
@@ -53,7 +62,25 @@ class MalformedRequestsTest extends ApiTestSupport {
             "{\"tickers\":[\"' or 1=1--\"]}", "{\"tickers\":[\"<script>\"]}", "{\"tickers\":1e999999}",
             "{\"tickers\":[\"SPY\"],\"timeframes\":\"NaN\"}", "{\"tickers\":[\"SPY\"],\"from\":-99999999999999999999}", "[{\"ticker\":123}]", "[{}]", "{\"tickers\":[\"SPY\"],\"from\":\"2025-13-45\"}",
             "[" + "[".repeat(5000) + "]".repeat(5000) + "]", "{\"tickers\":[\"" + "\\u0000".repeat(10) + "\"]}",
-            "{\"tickers\":[\"SPY\"],\"to\":\"2025-01-01\",\"from\":\"2025-01-02\"}");
+            "{\"tickers\":[\"SPY\"],\"to\":\"2025-01-01\",\"from\":\"2025-01-02\"}",
+            // boundaries in bodies of each shape: far-future and far-past instants, numbers at and past their limits
+            "{\"tickers\":[\"SPY\"],\"from\":\"+300000-01-01\",\"to\":\"+300001-01-01\"}",
+            "[{\"ticker\":\"SPY\",\"timeframe\":\"1d\",\"ts\":\"+300000-01-01T00:00:00Z\",\"name\":\"x\",\"value\":1}]",
+            "[{\"ticker\":\"SPY\",\"timeframe\":\"1d\",\"ts\":\"-300000-01-01T00:00:00Z\",\"name\":\"x\",\"value\":1e308}]",
+            "[{\"model\":\"m\",\"version\":\"1\",\"ticker\":\"SPY\",\"timeframe\":\"1d\",\"ts\":\"+300000-01-01T00:00:00Z\","
+                    + "\"horizon\":1,\"predictedReturn\":0.1,\"confidence\":0.5}]",
+            "[{\"model\":\"m\",\"version\":\"1\",\"ticker\":\"SPY\",\"timeframe\":\"1d\",\"ts\":\"2025-01-02T05:00:00Z\","
+                    + "\"horizon\":2147483648,\"predictedReturn\":1e308,\"predictedPrice\":-1e308,\"confidence\":1e308}]",
+            "{\"clientOrderId\":\"boundary-1\",\"ticker\":\"SPY\",\"side\":\"buy\",\"qty\":1,\"price\":1,\"fee\":0,"
+                    + "\"executedAt\":\"+300000-01-01T00:00:00Z\"}",
+            "{\"clientOrderId\":\"boundary-2\",\"ticker\":\"SPY\",\"side\":\"buy\",\"qty\":1,\"price\":1,\"fee\":0,"
+                    + "\"executedAt\":\"-300000-01-01T00:00:00Z\",\"predictionId\":9223372036854775807}",
+            "{\"clientOrderId\":\"boundary-3\",\"ticker\":\"SPY\",\"side\":\"sell\",\"qty\":1e308,\"price\":1e308,\"fee\":1e308}",
+            "{\"clientOrderId\":\"boundary-4\",\"ticker\":\"SPY\",\"side\":\"buy\",\"qty\":1e-308,\"price\":1,\"fee\":0,"
+                    + "\"predictionId\":-9223372036854775809}",
+            "{\"name\":\"m\",\"version\":\"1\",\"kind\":\"k\",\"params\":{},\"metrics\":{\"auc\":1e309},\"status\":\"active\"}",
+            "{\"role\":\"ml\",\"name\":\"boundary\",\"requestsPerMinute\":9223372036854775807}",
+            "{\"role\":\"ml\",\"name\":\"boundary\",\"requestsPerMinute\":-1}");
 
     private String opsKey;
 
@@ -93,6 +120,43 @@ class MalformedRequestsTest extends ApiTestSupport {
             }
         }
         soft.assertThat(requests).as("requests in the corpus").isGreaterThan(500);
+        soft.assertAll();
+    }
+
+    /**
+     * Instants outside 1970..2200 are a 400 naming the parameter, on every verb that reads one: the two
+     * reported 500s (a Polygon cursor of Long.MAX_VALUE ms, a year-300000 {@code to}) and their kin.
+     */
+    @Test
+    void instantsOutsideTheSupportedRangeAre400() throws Exception {
+        SoftAssertions soft = new SoftAssertions();
+        RawHttp client = new RawHttp(httpPort, 7);
+        String aggs = "/v2/aggs/ticker/SPY/range/1/day/";
+        for (String path : List.of(aggs + "2025-01-02/2025-01-03?cursor=OTIyMzM3MjAzNjg1NDc3NTgwNw",
+                aggs + "2025-01-02/2025-01-03?cursor=LTE", aggs + "1969-12-31/2025-01-03", aggs + "2025-01-02/2200-01-02",
+                aggs + "2025-01-02/99999999999999")) {
+            RawHttp.Answer answer = client.get(path, "Authorization: Bearer " + opsKey());
+            Problems.assertProblem(soft, "GET " + path, answer, 400);
+        }
+        int checked = 0;
+        for (RestVerbs.Verb verb : verbs().verbs()) {
+            Set<String> parameters = queryParameters(verb);
+            for (String parameter : List.of("from", "to")) {
+                if (!verb.method().equals("GET") || !parameters.contains(parameter)) {
+                    continue;
+                }
+                for (String value : List.of("1969-12-31T23:59:59Z", "2200-01-01T00:00:01Z", "%2B300000-01-01T00:00:00Z")) {
+                    Map<String, String> query = baseQuery(parameters);
+                    query.put(parameter, value);
+                    String target = fill(verb.path(), Map.of()) + "?" + join(query);
+                    RawHttp.Answer answer = client.get(target, "Authorization: Bearer " + opsKey());
+                    Problems.assertProblem(soft, "GET " + target, answer, 400);
+                    soft.assertThat(answer.json().path("parameter").asText()).as("GET " + target).isEqualTo(parameter);
+                    checked++;
+                }
+            }
+        }
+        soft.assertThat(checked).as("from and to parameters checked").isGreaterThanOrEqualTo(3 * 6);
         soft.assertAll();
     }
 

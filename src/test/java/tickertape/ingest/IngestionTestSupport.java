@@ -83,7 +83,8 @@ public abstract class IngestionTestSupport extends AppTestSupport {
         properties.put("polygon.requests-per-window", String.valueOf(REQUESTS_PER_WINDOW));
         properties.put("polygon.budget-window-millis", String.valueOf(BUDGET_WINDOW.toMillis()));
         properties.put("polygon.retry-delay-millis", "20");
-        properties.put("polygon.max-retry-delay-millis", "200");
+        // Also the longest a 429 waits: above the budget window and the Retry-After (1 s) the fault tests wait for.
+        properties.put("polygon.max-retry-delay-millis", "1500");
         properties.put("polygon.max-retries", String.valueOf(MAX_RETRIES));
         properties.put("polygon.page-limit", String.valueOf(PAGE_LIMIT));
         properties.put("camel.component.http.so-timeout", "5000");

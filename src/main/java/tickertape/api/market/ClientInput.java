@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import tickertape.api.ApiProblem;
+import tickertape.market.TimeBounds;
 import tickertape.market.Timeframe;
 
 /**
@@ -48,20 +49,30 @@ public final class ClientInput {
 
     /**
      * An ISO-8601 instant ({@code 2025-01-02T14:30:00Z}) or a date, which means a whole
-     * America/New_York trading day: its midnight as a start, the next midnight as an (exclusive) end.
+     * America/New_York trading day: its midnight as a start, the next midnight as an (exclusive) end;
+     * within {@link TimeBounds}.
      */
     public static Instant instant(String parameter, String value, boolean endOfRange) {
         String text = required(parameter, value);
+        Instant instant;
         try {
             if (DATE.matcher(text).matches()) {
                 LocalDate day = LocalDate.parse(text);
-                return (endOfRange ? day.plusDays(1) : day).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
+                instant = (endOfRange ? day.plusDays(1) : day).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
+            } else {
+                instant = Instant.parse(text);
             }
-            return Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiProblem.invalidParameter(parameter,
                     "must be a date (2025-01-02) or an ISO-8601 UTC instant (2025-01-02T14:30:00Z)");
         }
+        return bounded(parameter, instant);
+    }
+
+    /** An instant of a body field, or a parameter already parsed, checked against {@link TimeBounds}. */
+    public static Instant bounded(String field, Instant instant) {
+        check(TimeBounds.contains(instant), field, "must be " + TimeBounds.RANGE);
+        return instant;
     }
 
     /** A whole number from 1 to {@code max}; absent means {@code defaultValue}. */

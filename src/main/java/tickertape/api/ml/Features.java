@@ -143,6 +143,7 @@ public final class Features {
         String ticker = ClientInput.ticker(at + ".ticker", row.ticker());
         Timeframe timeframe = ClientInput.timeframe(at + ".timeframe", row.timeframe());
         ClientInput.check(row.ts() != null, at + ".ts", "is required (ISO-8601 instant)");
+        ClientInput.bounded(at + ".ts", row.ts());
         ClientInput.check(row.name() != null && !row.name().isEmpty() && row.name().length() <= 128, at + ".name",
                 "must be 1 to 128 characters");
         ClientInput.check(row.value() != null && Double.isFinite(row.value()), at + ".value", "must be a finite number");

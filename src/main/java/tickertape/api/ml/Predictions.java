@@ -264,6 +264,7 @@ public final class Predictions {
         String ticker = ClientInput.ticker(at + ".ticker", row.ticker());
         String timeframe = ClientInput.timeframe(at + ".timeframe", row.timeframe()).code();
         ClientInput.check(row.ts() != null, at + ".ts", "is required (ISO-8601 instant)");
+        ClientInput.bounded(at + ".ts", row.ts());
         ClientInput.check(row.horizon() != null && row.horizon() > 0, at + ".horizon", "must be a positive number of bars");
         ClientInput.check(row.predictedDirection() != null || row.predictedReturn() != null || row.predictedPrice() != null,
                 at, "needs predictedDirection, predictedReturn or predictedPrice");

@@ -251,6 +251,9 @@ public final class Trades {
         requireAmount("price", request.price(), false);
         BigDecimal fee = request.fee() == null ? BigDecimal.ZERO : request.fee();
         requireAmount("fee", fee, true);
+        if (request.executedAt() != null) {
+            ClientInput.bounded("executedAt", request.executedAt());
+        }
         return new TradeRequest(clientOrderId, ticker, request.side(), request.qty(), request.price(), fee,
                 request.executedAt(), request.predictionId());
     }
