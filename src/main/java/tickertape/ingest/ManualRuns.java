@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.camel.ProducerTemplate;
 import tickertape.api.ApiProblem;
+import tickertape.api.market.ClientInput;
 import tickertape.market.Timeframe;
 import tickertape.polygon.DeadLetters;
 
@@ -162,8 +163,8 @@ public class ManualRuns {
     private static Instant instant(String field, JsonNode node) {
         String text = node.asText();
         try {
-            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant()
-                    : Instant.parse(text);
+            return ClientInput.bounded(field, text.length() == 10
+                    ? LocalDate.parse(text).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant() : Instant.parse(text));
         } catch (DateTimeParseException e) {
             throw ApiProblem.invalidParameter(field, field + " must be a date (2024-01-02) or an ISO-8601 instant");
         }

@@ -65,6 +65,7 @@ class MalformedRequestsTest extends ApiTestSupport {
             "{\"tickers\":[\"SPY\"],\"to\":\"2025-01-01\",\"from\":\"2025-01-02\"}",
             // boundaries in bodies of each shape: far-future and far-past instants, numbers at and past their limits
             "{\"tickers\":[\"SPY\"],\"from\":\"+300000-01-01\",\"to\":\"+300001-01-01\"}",
+            "{\"tickers\":[\"SPY\"],\"from\":\"-300000-01-01T00:00:00Z\"}",
             "[{\"ticker\":\"SPY\",\"timeframe\":\"1d\",\"ts\":\"+300000-01-01T00:00:00Z\",\"name\":\"x\",\"value\":1}]",
             "[{\"ticker\":\"SPY\",\"timeframe\":\"1d\",\"ts\":\"-300000-01-01T00:00:00Z\",\"name\":\"x\",\"value\":1e308}]",
             "[{\"model\":\"m\",\"version\":\"1\",\"ticker\":\"SPY\",\"timeframe\":\"1d\",\"ts\":\"+300000-01-01T00:00:00Z\","
