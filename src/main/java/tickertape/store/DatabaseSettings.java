@@ -80,8 +80,9 @@ public record DatabaseSettings(
         return query < 0 ? url : url.substring(0, query);
     }
 
+    /** Percent-decoding as a URI's user info is decoded: a '+' is a plus (URLDecoder's form rules make it a space). */
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static boolean isBlank(String s) {
