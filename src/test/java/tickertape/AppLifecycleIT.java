@@ -108,6 +108,31 @@ class AppLifecycleIT {
         }
     }
 
+    @Test
+    void theKeysCliWorksOnTheServerNamedByDatabaseUrlWhileTheAppRuns() throws Exception {
+        try (EmbeddedPostgres external = EmbeddedPostgres.builder().start()) {
+            Map<String, String> env = Map.of("DATABASE_URL",
+                    "postgresql://postgres:pw@localhost:" + external.getPort() + "/postgres");
+            Path workDir = AppProcess.newWorkDir(temp);
+            try (AppProcess app = AppProcess.start(workDir, env)) {
+                assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+
+                AppProcess.Command created = AppProcess.keys(workDir, env, "create", "--role", "ml", "--name", "ml service");
+                assertThat(created.exitCode()).as(created.err()).isZero();
+                String key = created.out().trim();
+                assertThat(key).matches("tt_ml_[0-9A-Za-z]{43}");
+                String latest = "/api/v2/data/market/latest?ticker=SPY&timeframe=1m";
+                assertThat(status(app, latest, key)).as("the app knows the CLI's key").isIn(200, 404);
+
+                String prefix = key.substring(0, "tt_ml_".length() + 8);
+                assertThat(AppProcess.keys(workDir, env, "list").out()).contains(prefix).contains("ml service");
+                AppProcess.Command revoked = AppProcess.keys(workDir, env, "revoke", prefix);
+                assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+                assertThat(refusedWithin(app, latest, key, Duration.ofSeconds(10))).as("a revoked key, refused").isTrue();
+            }
+        }
+    }
+
     private static boolean refusedWithin(AppProcess app, String path, String key, Duration deadline)
             throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();

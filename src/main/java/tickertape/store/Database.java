@@ -83,8 +83,10 @@ public final class Database extends ServiceSupport {
 
     private void migrate(String location) {
         try {
+            // Connections of its own, not the pool's: Flyway holds one for its lock and needs another
+            // to migrate, which a small pool (the keys CLI's) cannot give while another process runs.
             Flyway flyway = Flyway.configure()
-                    .dataSource(dataSource)
+                    .dataSource(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword())
                     .locations(location)
                     .failOnMissingLocations(true)
                     .load();
