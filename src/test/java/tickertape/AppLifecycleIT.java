@@ -12,15 +12,18 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tickertape.store.EmbeddedServer;
 
 /**
  * The packaged jar as ops run it: start, stop, kill -9 and restart, external database, and the
@@ -48,6 +51,7 @@ class AppLifecycleIT {
 
             postgresPid = postmasterPid(workDir).orElseThrow();
             assertThat(ProcessHandle.of(postgresPid)).isPresent();
+            assertSecured(workDir, app);
             assertThat(setting(workDir, "fsync")).isEqualTo("on");
             assertThat(setting(workDir, "synchronous_commit")).isEqualTo("on");
             execute(workDir, "insert into ticker(symbol, active) values ('KEPT', true)");
@@ -62,6 +66,38 @@ class AppLifecycleIT {
         try (AppProcess restarted = AppProcess.start(workDir, Map.of())) {
             assertThat(restarted.awaitReady(START)).as(restarted.output()).isTrue();
             assertThat(query(workDir, "select count(*) from ticker where symbol = 'KEPT'")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDataDirectoryFromBeforePasswordsIsGivenOneAtStartAndKeepsItsData() throws Exception {
+        Path workDir = AppProcess.newWorkDir(temp);
+        Path pgDirectory = EmbeddedServer.directoryFor(workDir.resolve("data"));
+        // As tickertape made it before passwords: zonky's defaults, pg_hba.conf trusting every local connection.
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(pgDirectory)
+                .setCleanDataDirectory(false).start();
+             Connection c = old.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            // its own schema: Flyway refuses a non-empty public schema without its history
+            s.execute("create schema before; create table before.kept(note text); insert into before.kept values ('still here')");
+        }
+        assertThat(Files.readString(pgDirectory.resolve("pg_hba.conf"))).containsPattern("(?m)^host .* trust$");
+
+        // At DEBUG, so more of the app's log is searched for the password.
+        try (AppProcess app = AppProcess.start(workDir, Map.of("TICKERTAPE_LOG_LEVEL", "DEBUG"))) {
+            assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+            assertSecured(workDir, app);
+            assertThat(queryText(workDir, "select note from before.kept")).isEqualTo("still here");
+            assertThat(app.output()).contains("predates its password");
+
+            AppProcess.Command listed = AppProcess.keys(workDir, "list");
+            assertThat(listed.exitCode()).as(listed.err()).isZero();
+            assertThat(listed.out()).contains("first ops key");
+            assertThat(listed.out() + listed.err()).doesNotContain(embeddedPassword(workDir));
+        }
+        try (AppProcess restarted = AppProcess.start(workDir, Map.of())) {
+            assertThat(restarted.awaitReady(START)).as(restarted.output()).isTrue();
+            assertThat(restarted.output()).as("given once").doesNotContain("predates its password");
+            assertSecured(workDir, restarted);
         }
     }
 
@@ -271,9 +307,40 @@ class AppLifecycleIT {
     }
 
     private static Connection connect(Path workDir) throws Exception {
+        return DriverManager.getConnection(embeddedUrl(workDir), "postgres", embeddedPassword(workDir));
+    }
+
+    private static String embeddedUrl(Path workDir) throws Exception {
         List<String> pid = Files.readAllLines(pgDirectory(workDir).resolve("postmaster.pid"));
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres",
-                "postgres", "");
+        return "jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres";
+    }
+
+    private static String embeddedPassword(Path workDir) throws Exception {
+        return Files.readString(workDir.resolve("data/postgres.password")).trim();
+    }
+
+    /** The embedded server's answer to postgres logging in with no password: null when it lets it in. */
+    private static String passwordlessLoginRefusal(Path workDir) throws Exception {
+        Properties noPassword = new Properties();
+        noPassword.setProperty("user", "postgres");
+        try (Connection c = DriverManager.getConnection(embeddedUrl(workDir), noPassword)) {
+            return null;
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static void assertSecured(Path workDir, AppProcess app) throws Exception {
+        assertThat(passwordlessLoginRefusal(workDir)).as("postgres without a password")
+                .contains("SCRAM-based authentication, but no password was provided");
+        Path passwordFile = workDir.resolve("data/postgres.password");
+        assertThat(Files.getPosixFilePermissions(passwordFile)).extracting(Object::toString)
+                .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        assertThat(embeddedPassword(workDir)).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(setting(workDir, "listen_addresses")).isEqualTo("127.0.0.1");
+        assertThat(Files.readString(pgDirectory(workDir).resolve("pg_hba.conf")))
+                .contains("127.0.0.1/32    scram-sha-256").doesNotContain(" trust");
+        assertThat(app.output()).doesNotContain(embeddedPassword(workDir));
     }
 
     private static void execute(Path workDir, String sql) throws Exception {

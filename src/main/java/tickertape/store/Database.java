@@ -44,10 +44,10 @@ public final class Database extends ServiceSupport {
         Optional<EmbeddedServer> embedded = settings.isEmbedded()
                 ? Optional.of(EmbeddedServer.start(settings.dataDirectory(), settings.embeddedPort()))
                 : Optional.empty();
-        String jdbcUrl = settings.jdbcUrl().orElseGet(() -> embedded.orElseThrow().jdbcUrl());
+        ServerLogin login = settings.login().orElseGet(() -> embedded.orElseThrow().login());
         HikariDataSource pool = null;
         try {
-            pool = connect(settings, jdbcUrl);
+            pool = connect(settings, login);
             Database database = new Database(settings, embedded, pool);
             database.migrate(migrationsLocation);
             return database;
@@ -60,12 +60,12 @@ public final class Database extends ServiceSupport {
         }
     }
 
-    private static HikariDataSource connect(DatabaseSettings settings, String jdbcUrl) {
+    private static HikariDataSource connect(DatabaseSettings settings, ServerLogin login) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("tickertape");
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(settings.user());
-        config.setPassword(settings.password());
+        config.setJdbcUrl(login.jdbcUrl());
+        config.setUsername(login.user());
+        config.setPassword(login.password());
         config.setMaximumPoolSize(settings.poolSize());
         config.setConnectionTimeout(10_000);
         // Fail here, with the cause, when the server is unreachable, not at the first query.

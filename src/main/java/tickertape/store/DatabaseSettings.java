@@ -68,6 +68,23 @@ public record DatabaseSettings(
         return jdbcUrl.isEmpty();
     }
 
+    /** The configured server; empty when the store is embedded. */
+    public Optional<ServerLogin> login() {
+        return jdbcUrl.map(url -> new ServerLogin(url, user, password));
+    }
+
+    /** These settings with {@code login}'s server as if configured: how the keys CLI reaches a running app's server. */
+    public DatabaseSettings onServer(ServerLogin login) {
+        return new DatabaseSettings(Optional.of(login.jdbcUrl()), login.user(), login.password(), poolSize, dataDirectory,
+                embeddedPort);
+    }
+
+    /** Leaves the password out, should these settings ever be logged. */
+    @Override
+    public String toString() {
+        return "DatabaseSettings[" + describe() + ", pool " + poolSize + "]";
+    }
+
     /** Where the store is, for logs and the status page: host, port and database, never the password. */
     public String describe() {
         return jdbcUrl.map(url -> redactedJdbc(url) + (user.isEmpty() ? "" : " as " + user))
