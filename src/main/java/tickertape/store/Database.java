@@ -31,12 +31,14 @@ public final class Database extends ServiceSupport {
     private final DatabaseSettings settings;
     private final Optional<EmbeddedServer> embeddedServer;
     private final HikariDataSource dataSource;
+    private final ServerProbe probe;
     private volatile boolean migrated;
 
     private Database(DatabaseSettings settings, Optional<EmbeddedServer> embeddedServer, HikariDataSource dataSource) {
         this.settings = settings;
         this.embeddedServer = embeddedServer;
         this.dataSource = dataSource;
+        this.probe = new ServerProbe(() -> openConnection("tickertape health probe", 1, 0));
     }
 
     /** Starts the embedded server if needed, connects, and applies the migrations in {@code sql/}. */
@@ -110,6 +112,12 @@ public final class Database extends ServiceSupport {
      * holds one connection more than the pool size. Its socket times out, so a wait on a dead server ends.
      */
     public Connection openDedicatedConnection(String applicationName) throws SQLException {
+        return openConnection(applicationName, 10, 30);
+    }
+
+    /** A connection outside the pool; {@code socketTimeoutSeconds} 0 for none (the holder sets its own). */
+    private Connection openConnection(String applicationName, int connectTimeoutSeconds, int socketTimeoutSeconds)
+            throws SQLException {
         Properties properties = new Properties();
         if (dataSource.getUsername() != null) {
             properties.setProperty("user", dataSource.getUsername());
@@ -118,8 +126,10 @@ public final class Database extends ServiceSupport {
             properties.setProperty("password", dataSource.getPassword());
         }
         properties.setProperty("ApplicationName", applicationName);
-        properties.setProperty("connectTimeout", "10");
-        properties.setProperty("socketTimeout", "30");
+        properties.setProperty("connectTimeout", String.valueOf(connectTimeoutSeconds));
+        // The login's reads too: a server that accepts a connection but never answers is not waited for.
+        properties.setProperty("loginTimeout", String.valueOf(connectTimeoutSeconds));
+        properties.setProperty("socketTimeout", String.valueOf(socketTimeoutSeconds));
         properties.setProperty("tcpKeepAlive", "true");
         return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
     }
@@ -137,16 +147,9 @@ public final class Database extends ServiceSupport {
         return embeddedServer;
     }
 
-    /** True when the schema is migrated and the server answers a query now. */
+    /** True when the schema is migrated and the server answers a query now; known within about a second. */
     public boolean isHealthy() {
-        if (!migrated || dataSource.isClosed()) {
-            return false;
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
+        return migrated && !dataSource.isClosed() && probe.answers();
     }
 
     @Override
@@ -158,6 +161,7 @@ public final class Database extends ServiceSupport {
         if (dataSource.isClosed()) {
             return;
         }
+        probe.close();
         dataSource.close();
         embeddedServer.ifPresent(EmbeddedServer::close);
     }
