@@ -145,6 +145,22 @@ class AppLifecycleIT {
     }
 
     @Test
+    void theKeysCliRunsTheEmbeddedServerItselfWhenTheAppIsNotRunningAndStopsIt() throws Exception {
+        Path workDir = AppProcess.newWorkDir(temp);
+        AppProcess.Command created = AppProcess.keys(workDir, "create", "--role", "bot", "--name", "made offline");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String key = created.out().trim();
+        assertThat(key).matches("tt_bot_[0-9A-Za-z]{43}");
+        assertThat(postmasterPid(workDir)).as("the CLI's server, stopped when it is done").isEmpty();
+
+        try (AppProcess app = AppProcess.start(workDir, Map.of())) {
+            assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+            assertSecured(workDir, app);
+            assertThat(status(app, "/api/v2/data/market/latest?ticker=SPY&timeframe=1m", key)).isIn(200, 404);
+        }
+    }
+
+    @Test
     void theKeysCliWorksOnTheServerNamedByDatabaseUrlWhileTheAppRuns() throws Exception {
         try (EmbeddedPostgres external = EmbeddedPostgres.builder().start()) {
             Map<String, String> env = Map.of("DATABASE_URL",
