@@ -78,7 +78,8 @@ class AppLifecycleIT {
                 .setCleanDataDirectory(false).start();
              Connection c = old.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             // its own schema: Flyway refuses a non-empty public schema without its history
-            s.execute("create schema before; create table before.kept(note text); insert into before.kept values ('still here')");
+            s.execute("create schema before; create table before.kept(note text);"
+                    + " insert into before.kept values ('still here')");
         }
         assertThat(Files.readString(pgDirectory.resolve("pg_hba.conf"))).containsPattern("(?m)^host .* trust$");
 

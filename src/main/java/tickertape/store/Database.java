@@ -108,8 +108,9 @@ public final class Database extends ServiceSupport {
 
     /**
      * A connection outside the pool, to the pool's server as the pool's user, for a holder that keeps
-     * it for good (the API key listener), so the pool's connections all stay for requests. The app so
-     * holds one connection more than the pool size. Its socket times out, so a wait on a dead server ends.
+     * it for good (the API key listener), so the pool's connections all stay for requests. With the
+     * health probe's, the app holds two connections more than the pool size. Its socket times out, so a
+     * wait on a dead server ends.
      */
     public Connection openDedicatedConnection(String applicationName) throws SQLException {
         return openConnection(applicationName, 10, 30);

@@ -75,8 +75,8 @@ public record DatabaseSettings(
 
     /** These settings with {@code login}'s server as if configured: how the keys CLI reaches a running app's server. */
     public DatabaseSettings onServer(ServerLogin login) {
-        return new DatabaseSettings(Optional.of(login.jdbcUrl()), login.user(), login.password(), poolSize, dataDirectory,
-                embeddedPort);
+        return new DatabaseSettings(Optional.of(login.jdbcUrl()), login.user(), login.password(), poolSize,
+                dataDirectory, embeddedPort);
     }
 
     /** Leaves the password out, should these settings ever be logged. */

@@ -74,7 +74,7 @@ public final class EmbeddedServer implements AutoCloseable {
             stopOrphan(directory);
             // The file first: a start that dies after it retries with the same password.
             String password = EmbeddedPassword.readOrCreate(dataRoot);
-            if (Files.exists(hbaFile(directory)) && !Files.readString(hbaFile(directory)).equals(HBA)) {
+            if (predatesPassword(directory)) {
                 givePassword(directory, port, password, EmbeddedPassword.fileIn(dataRoot));
             }
             EmbeddedPostgres postgres = builder(directory, port, password)
@@ -107,16 +107,20 @@ public final class EmbeddedServer implements AutoCloseable {
                 .setServerConfig("full_page_writes", "on")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("max_connections", "100")
-                .setServerConfig("password_encryption", "scram-sha-256")
                 // zonky's readiness check logs in as postgres with it
                 .setConnectConfig("password", password)
                 .setPGStartupWait(Duration.ofSeconds(60));
     }
 
+    /** Initialised, but its pg_hba.conf is not ours: made before the server had a password (trusting local logins). */
+    private static boolean predatesPassword(Path directory) throws IOException {
+        return Files.exists(hbaFile(directory)) && !Files.readString(hbaFile(directory)).equals(HBA);
+    }
+
     /**
-     * A directory whose pg_hba.conf is not ours, made before the server had a password: started as it
-     * is (it lets postgres in) to give postgres the password, then stopped; the start that follows
-     * writes our pg_hba.conf. The password goes as a SCRAM verifier computed here, never in clear.
+     * Started as it is (it lets postgres in) to give postgres the password, then stopped; the start
+     * that follows writes our pg_hba.conf. The password goes as a SCRAM verifier computed here, never
+     * in clear, so no server log can hold it.
      */
     private static void givePassword(Path directory, int port, String password, Path passwordFile)
             throws IOException, SQLException {
