@@ -75,8 +75,9 @@ final class BackfillBench {
         try (HeapSampler heap = new HeapSampler(management)) {
             awaitStatus(http, process);
             PGSimpleDataSource db = new PGSimpleDataSource();
-            db.setUrl("jdbc:postgresql://localhost:" + postmasterPort(data) + "/postgres");
+            db.setUrl("jdbc:postgresql://127.0.0.1:" + postmasterPort(data) + "/postgres");
             db.setUser("postgres");
+            db.setPassword(Files.readString(data.resolve("postgres.password")).trim());
             Store store = new Store(db);
             awaitBackfill(store, () -> {
                 if (!process.isAlive()) {

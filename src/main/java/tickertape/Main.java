@@ -1,5 +1,6 @@
 package tickertape;
 
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
@@ -16,7 +17,11 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("keys")) {
-            KeysCommand keys = new KeysCommand(new Properties(), System.out, System.err);
+            // Everything but the command's own output goes to stderr, the log included: stdout is
+            // what KEY=$(tickertape keys create ...) captures, the key alone.
+            PrintStream commandOutput = System.out;
+            System.setOut(System.err);
+            KeysCommand keys = new KeysCommand(new Properties(), commandOutput, System.err);
             System.exit(keys.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         org.apache.camel.main.Main camel = new org.apache.camel.main.Main();

@@ -12,15 +12,18 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tickertape.store.EmbeddedServer;
 
 /**
  * The packaged jar as ops run it: start, stop, kill -9 and restart, external database, and the
@@ -48,6 +51,7 @@ class AppLifecycleIT {
 
             postgresPid = postmasterPid(workDir).orElseThrow();
             assertThat(ProcessHandle.of(postgresPid)).isPresent();
+            assertSecured(workDir, app);
             assertThat(setting(workDir, "fsync")).isEqualTo("on");
             assertThat(setting(workDir, "synchronous_commit")).isEqualTo("on");
             execute(workDir, "insert into ticker(symbol, active) values ('KEPT', true)");
@@ -62,6 +66,39 @@ class AppLifecycleIT {
         try (AppProcess restarted = AppProcess.start(workDir, Map.of())) {
             assertThat(restarted.awaitReady(START)).as(restarted.output()).isTrue();
             assertThat(query(workDir, "select count(*) from ticker where symbol = 'KEPT'")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDataDirectoryFromBeforePasswordsIsGivenOneAtStartAndKeepsItsData() throws Exception {
+        Path workDir = AppProcess.newWorkDir(temp);
+        Path pgDirectory = EmbeddedServer.directoryFor(workDir.resolve("data"));
+        // As tickertape made it before passwords: zonky's defaults, pg_hba.conf trusting every local connection.
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(pgDirectory)
+                .setCleanDataDirectory(false).start();
+             Connection c = old.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            // its own schema: Flyway refuses a non-empty public schema without its history
+            s.execute("create schema before; create table before.kept(note text);"
+                    + " insert into before.kept values ('still here')");
+        }
+        assertThat(Files.readString(pgDirectory.resolve("pg_hba.conf"))).containsPattern("(?m)^host .* trust$");
+
+        // At DEBUG, so more of the app's log is searched for the password.
+        try (AppProcess app = AppProcess.start(workDir, Map.of("TICKERTAPE_LOG_LEVEL", "DEBUG"))) {
+            assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+            assertSecured(workDir, app);
+            assertThat(queryText(workDir, "select note from before.kept")).isEqualTo("still here");
+            assertThat(app.output()).contains("predates its password");
+
+            AppProcess.Command listed = AppProcess.keys(workDir, "list");
+            assertThat(listed.exitCode()).as(listed.err()).isZero();
+            assertThat(listed.out()).contains("first ops key");
+            assertThat(listed.out() + listed.err()).doesNotContain(embeddedPassword(workDir));
+        }
+        try (AppProcess restarted = AppProcess.start(workDir, Map.of())) {
+            assertThat(restarted.awaitReady(START)).as(restarted.output()).isTrue();
+            assertThat(restarted.output()).as("given once").doesNotContain("predates its password");
+            assertSecured(workDir, restarted);
         }
     }
 
@@ -105,6 +142,47 @@ class AppLifecycleIT {
             String table = queryText(workDir, "select coalesce(string_agg(k::text, E'\\n'), '') from api_key k");
             assertThat(table).contains(prefix).doesNotContain(key).doesNotContain(opsKey);
             assertThat(app.output()).doesNotContain(key).doesNotContain(opsKey);
+        }
+    }
+
+    @Test
+    void theKeysCliRunsTheEmbeddedServerItselfWhenTheAppIsNotRunningAndStopsIt() throws Exception {
+        Path workDir = AppProcess.newWorkDir(temp);
+        AppProcess.Command created = AppProcess.keys(workDir, "create", "--role", "bot", "--name", "made offline");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String key = created.out().trim();
+        assertThat(key).matches("tt_bot_[0-9A-Za-z]{43}");
+        assertThat(postmasterPid(workDir)).as("the CLI's server, stopped when it is done").isEmpty();
+
+        try (AppProcess app = AppProcess.start(workDir, Map.of())) {
+            assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+            assertSecured(workDir, app);
+            assertThat(status(app, "/api/v2/data/market/latest?ticker=SPY&timeframe=1m", key)).isIn(200, 404);
+        }
+    }
+
+    @Test
+    void theKeysCliWorksOnTheServerNamedByDatabaseUrlWhileTheAppRuns() throws Exception {
+        try (EmbeddedPostgres external = EmbeddedPostgres.builder().start()) {
+            Map<String, String> env = Map.of("DATABASE_URL",
+                    "postgresql://postgres:pw@localhost:" + external.getPort() + "/postgres");
+            Path workDir = AppProcess.newWorkDir(temp);
+            try (AppProcess app = AppProcess.start(workDir, env)) {
+                assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+
+                AppProcess.Command created = AppProcess.keys(workDir, env, "create", "--role", "ml", "--name", "ml service");
+                assertThat(created.exitCode()).as(created.err()).isZero();
+                String key = created.out().trim();
+                assertThat(key).matches("tt_ml_[0-9A-Za-z]{43}");
+                String latest = "/api/v2/data/market/latest?ticker=SPY&timeframe=1m";
+                assertThat(status(app, latest, key)).as("the app knows the CLI's key").isIn(200, 404);
+
+                String prefix = key.substring(0, "tt_ml_".length() + 8);
+                assertThat(AppProcess.keys(workDir, env, "list").out()).contains(prefix).contains("ml service");
+                AppProcess.Command revoked = AppProcess.keys(workDir, env, "revoke", prefix);
+                assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+                assertThat(refusedWithin(app, latest, key, Duration.ofSeconds(10))).as("a revoked key, refused").isTrue();
+            }
         }
     }
 
@@ -246,9 +324,40 @@ class AppLifecycleIT {
     }
 
     private static Connection connect(Path workDir) throws Exception {
+        return DriverManager.getConnection(embeddedUrl(workDir), "postgres", embeddedPassword(workDir));
+    }
+
+    private static String embeddedUrl(Path workDir) throws Exception {
         List<String> pid = Files.readAllLines(pgDirectory(workDir).resolve("postmaster.pid"));
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + pid.get(3).trim() + "/postgres",
-                "postgres", "");
+        return "jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres";
+    }
+
+    private static String embeddedPassword(Path workDir) throws Exception {
+        return Files.readString(workDir.resolve("data/postgres.password")).trim();
+    }
+
+    /** The embedded server's answer to postgres logging in with no password: null when it lets it in. */
+    private static String passwordlessLoginRefusal(Path workDir) throws Exception {
+        Properties noPassword = new Properties();
+        noPassword.setProperty("user", "postgres");
+        try (Connection c = DriverManager.getConnection(embeddedUrl(workDir), noPassword)) {
+            return null;
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static void assertSecured(Path workDir, AppProcess app) throws Exception {
+        assertThat(passwordlessLoginRefusal(workDir)).as("postgres without a password")
+                .contains("SCRAM-based authentication, but no password was provided");
+        Path passwordFile = workDir.resolve("data/postgres.password");
+        assertThat(Files.getPosixFilePermissions(passwordFile)).extracting(Object::toString)
+                .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        assertThat(embeddedPassword(workDir)).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(setting(workDir, "listen_addresses")).isEqualTo("127.0.0.1");
+        assertThat(Files.readString(pgDirectory(workDir).resolve("pg_hba.conf")))
+                .contains("127.0.0.1/32    scram-sha-256").doesNotContain(" trust");
+        assertThat(app.output()).doesNotContain(embeddedPassword(workDir));
     }
 
     private static void execute(Path workDir, String sql) throws Exception {

@@ -106,12 +106,18 @@ final class AppProcess implements AutoCloseable {
 
     /** Runs {@code java -jar tickertape.jar keys <args>} in {@code workDir}, as ops would next to the running app. */
     static Command keys(Path workDir, String... args) throws IOException, InterruptedException {
+        return keys(workDir, Map.of(), args);
+    }
+
+    /** {@link #keys(Path, String...)} with environment variables as settings (DATABASE_URL). */
+    static Command keys(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBinary(), "-jar", JAR.toString(),
                 "keys"));
         command.addAll(java.util.List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("TICKERTAPE_") || key.equals("DATABASE_URL")
                 || key.startsWith("POLYGON_"));
+        builder.environment().putAll(env);
         Path out = Files.createTempFile(workDir, "keys-", ".out");
         Path err = Files.createTempFile(workDir, "keys-", ".err");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

@@ -8,14 +8,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.postgresql.ds.PGSimpleDataSource;
 import tickertape.StartupFailure;
 import tickertape.store.Database;
 import tickertape.store.DatabaseSettings;
 import tickertape.store.EmbeddedServer;
+import tickertape.store.ServerLogin;
 
 /**
  * {@code tickertape keys create|list|revoke}: key management from the command line, while the app
@@ -126,39 +125,24 @@ public final class KeysCommand {
         int apply(ApiKeys keys) throws SQLException;
     }
 
-    /** Runs {@code action} against the store the app uses: the running embedded server, or a fresh connection. */
+    /** Runs {@code action} against the store the app uses: a running app's embedded server, or the configured one. */
     private int withKeys(KeysAction action) throws SQLException {
         // Never started: it only resolves the settings.
         CamelContext settingsContext = new DefaultCamelContext();
         settingsContext.getPropertiesComponent().setLocation("classpath:application.properties");
         settingsContext.getPropertiesComponent().setOverrideProperties(overrides);
         DatabaseSettings settings = databaseSettings(settingsContext);
-        Optional<Integer> runningPort = settings.isEmbedded()
-                ? EmbeddedServer.runningServerPort(settings.dataDirectory())
+        // A running app's embedded server is reached as an external one would be; a second server is never started.
+        Optional<ServerLogin> running = settings.isEmbedded()
+                ? EmbeddedServer.runningServer(settings.dataDirectory())
                 : Optional.empty();
-        if (runningPort.isPresent()) {
-            return action.apply(keys(runningServer(runningPort.get())));
-        }
-        Database database = Database.open(settings, property(settingsContext, "tickertape.database.migrations"));
+        Database database = Database.open(running.map(settings::onServer).orElse(settings),
+                property(settingsContext, "tickertape.database.migrations"));
         try {
-            return action.apply(keys(database.dataSource()));
+            return action.apply(new ApiKeys(database.dataSource()));
         } finally {
             database.stop();
         }
-    }
-
-    private static ApiKeys keys(DataSource dataSource) {
-        return new ApiKeys(dataSource);
-    }
-
-    private static DataSource runningServer(int port) {
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setServerNames(new String[] {"localhost"});
-        dataSource.setPortNumbers(new int[] {port});
-        dataSource.setDatabaseName("postgres");
-        dataSource.setUser("postgres");
-        dataSource.setApplicationName("tickertape keys");
-        return dataSource;
     }
 
     private static DatabaseSettings databaseSettings(CamelContext context) {

@@ -31,12 +31,14 @@ public final class Database extends ServiceSupport {
     private final DatabaseSettings settings;
     private final Optional<EmbeddedServer> embeddedServer;
     private final HikariDataSource dataSource;
+    private final ServerProbe probe;
     private volatile boolean migrated;
 
     private Database(DatabaseSettings settings, Optional<EmbeddedServer> embeddedServer, HikariDataSource dataSource) {
         this.settings = settings;
         this.embeddedServer = embeddedServer;
         this.dataSource = dataSource;
+        this.probe = new ServerProbe(() -> openConnection("tickertape health probe", 1, 0));
     }
 
     /** Starts the embedded server if needed, connects, and applies the migrations in {@code sql/}. */
@@ -44,10 +46,10 @@ public final class Database extends ServiceSupport {
         Optional<EmbeddedServer> embedded = settings.isEmbedded()
                 ? Optional.of(EmbeddedServer.start(settings.dataDirectory(), settings.embeddedPort()))
                 : Optional.empty();
-        String jdbcUrl = settings.jdbcUrl().orElseGet(() -> embedded.orElseThrow().jdbcUrl());
+        ServerLogin login = settings.login().orElseGet(() -> embedded.orElseThrow().login());
         HikariDataSource pool = null;
         try {
-            pool = connect(settings, jdbcUrl);
+            pool = connect(settings, login);
             Database database = new Database(settings, embedded, pool);
             database.migrate(migrationsLocation);
             return database;
@@ -60,12 +62,12 @@ public final class Database extends ServiceSupport {
         }
     }
 
-    private static HikariDataSource connect(DatabaseSettings settings, String jdbcUrl) {
+    private static HikariDataSource connect(DatabaseSettings settings, ServerLogin login) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("tickertape");
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(settings.user());
-        config.setPassword(settings.password());
+        config.setJdbcUrl(login.jdbcUrl());
+        config.setUsername(login.user());
+        config.setPassword(login.password());
         config.setMaximumPoolSize(settings.poolSize());
         config.setConnectionTimeout(10_000);
         // Fail here, with the cause, when the server is unreachable, not at the first query.
@@ -83,8 +85,10 @@ public final class Database extends ServiceSupport {
 
     private void migrate(String location) {
         try {
+            // Connections of its own, not the pool's: Flyway holds one for its lock and needs another
+            // to migrate, which a small pool (the keys CLI's) cannot give while another process runs.
             Flyway flyway = Flyway.configure()
-                    .dataSource(dataSource)
+                    .dataSource(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword())
                     .locations(location)
                     .failOnMissingLocations(true)
                     .load();
@@ -104,10 +108,17 @@ public final class Database extends ServiceSupport {
 
     /**
      * A connection outside the pool, to the pool's server as the pool's user, for a holder that keeps
-     * it for good (the change listener), so the pool's connections all stay for requests. The app so
-     * holds one connection more than the pool size. Its socket times out, so a wait on a dead server ends.
+     * it for good (the change listener), so the pool's connections all stay for requests. With the
+     * health probe's, the app holds two connections more than the pool size. Its socket times out, so a
+     * wait on a dead server ends.
      */
     public Connection openDedicatedConnection(String applicationName) throws SQLException {
+        return openConnection(applicationName, 10, 30);
+    }
+
+    /** A connection outside the pool; {@code socketTimeoutSeconds} 0 for none (the holder sets its own). */
+    private Connection openConnection(String applicationName, int connectTimeoutSeconds, int socketTimeoutSeconds)
+            throws SQLException {
         Properties properties = new Properties();
         if (dataSource.getUsername() != null) {
             properties.setProperty("user", dataSource.getUsername());
@@ -116,8 +127,10 @@ public final class Database extends ServiceSupport {
             properties.setProperty("password", dataSource.getPassword());
         }
         properties.setProperty("ApplicationName", applicationName);
-        properties.setProperty("connectTimeout", "10");
-        properties.setProperty("socketTimeout", "30");
+        properties.setProperty("connectTimeout", String.valueOf(connectTimeoutSeconds));
+        // The login's reads too: a server that accepts a connection but never answers is not waited for.
+        properties.setProperty("loginTimeout", String.valueOf(connectTimeoutSeconds));
+        properties.setProperty("socketTimeout", String.valueOf(socketTimeoutSeconds));
         properties.setProperty("tcpKeepAlive", "true");
         return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
     }
@@ -135,16 +148,9 @@ public final class Database extends ServiceSupport {
         return embeddedServer;
     }
 
-    /** True when the schema is migrated and the server answers a query now. */
+    /** True when the schema is migrated and the server answers a query now; known within about a second. */
     public boolean isHealthy() {
-        if (!migrated || dataSource.isClosed()) {
-            return false;
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.isValid(2);
-        } catch (SQLException e) {
-            return false;
-        }
+        return migrated && !dataSource.isClosed() && probe.answers();
     }
 
     @Override
@@ -156,6 +162,7 @@ public final class Database extends ServiceSupport {
         if (dataSource.isClosed()) {
             return;
         }
+        probe.close();
         dataSource.close();
         embeddedServer.ifPresent(EmbeddedServer::close);
     }

@@ -68,6 +68,23 @@ public record DatabaseSettings(
         return jdbcUrl.isEmpty();
     }
 
+    /** The configured server; empty when the store is embedded. */
+    public Optional<ServerLogin> login() {
+        return jdbcUrl.map(url -> new ServerLogin(url, user, password));
+    }
+
+    /** These settings with {@code login}'s server as if configured: how the keys CLI reaches a running app's server. */
+    public DatabaseSettings onServer(ServerLogin login) {
+        return new DatabaseSettings(Optional.of(login.jdbcUrl()), login.user(), login.password(), poolSize,
+                dataDirectory, embeddedPort);
+    }
+
+    /** Leaves the password out, should these settings ever be logged. */
+    @Override
+    public String toString() {
+        return "DatabaseSettings[" + describe() + ", pool " + poolSize + "]";
+    }
+
     /** Where the store is, for logs and the status page: host, port and database, never the password. */
     public String describe() {
         return jdbcUrl.map(url -> redactedJdbc(url) + (user.isEmpty() ? "" : " as " + user))
@@ -80,8 +97,9 @@ public record DatabaseSettings(
         return query < 0 ? url : url.substring(0, query);
     }
 
+    /** Percent-decoding as a URI's user info is decoded: a '+' is a plus (URLDecoder's form rules make it a space). */
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static boolean isBlank(String s) {

@@ -4,15 +4,19 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.StartupFailure;
@@ -25,6 +29,10 @@ import tickertape.StartupFailure;
  * server orphaned by a {@code kill -9} of the JVM is found through {@code postmaster.pid} and
  * stopped before a new one starts. While a JVM owns the directory, it holds zonky's {@code epg-lock};
  * a second process (a CLI command) sees the lock and connects to the running server instead.
+ *
+ * <p>It listens on 127.0.0.1 only and lets no one in without the password ({@code scram-sha-256}),
+ * kept in {@code <data>/postgres.password} ({@link EmbeddedPassword}). A directory made before
+ * that (its pg_hba.conf trusting every local connection) is given the password at its next start.
  */
 public final class EmbeddedServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServer.class);
@@ -32,10 +40,20 @@ public final class EmbeddedServer implements AutoCloseable {
     private static final String OWNER_LOCK = "epg-lock";
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
 
+    private static final String SUPERUSER = "postgres";
+    /** Our pg_hba.conf, written at each start (an edit is overwritten): a password for every connection. */
+    private static final String HBA = """
+            # Written by tickertape at each start of its embedded PostgreSQL; edits are overwritten.
+            # Every connection needs a password (scram-sha-256); the server listens on 127.0.0.1 only.
+            host    all    all    127.0.0.1/32    scram-sha-256
+            """;
+
+    private final ServerLogin login;
     private final EmbeddedPostgres postgres;
     private final Path directory;
 
-    private EmbeddedServer(EmbeddedPostgres postgres, Path directory) {
+    private EmbeddedServer(ServerLogin login, EmbeddedPostgres postgres, Path directory) {
+        this.login = login;
         this.postgres = postgres;
         this.directory = directory;
     }
@@ -54,22 +72,23 @@ public final class EmbeddedServer implements AutoCloseable {
                         + "; stop it first, or set TICKERTAPE_DATA_DIR to another directory");
             }
             stopOrphan(directory);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(directory)
-                    .setCleanDataDirectory(false)
-                    .setRegisterShutdownHook(false) // stopped by Camel after the routes, not racing them
-                    .setPort(port)
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .setServerConfig("listen_addresses", "localhost")
-                    .setServerConfig("max_connections", "100")
-                    .setPGStartupWait(Duration.ofSeconds(60))
+            // The file first: a start that dies after it retries with the same password.
+            String password = EmbeddedPassword.readOrCreate(dataRoot);
+            if (predatesPassword(directory)) {
+                givePassword(directory, port, password, EmbeddedPassword.fileIn(dataRoot));
+            }
+            EmbeddedPostgres postgres = builder(directory, port, password)
+                    // initdb's options, which zonky passes as --name=value (after its own "-A trust", so
+                    // this one wins): a new directory never trusts anyone, not even until its first start.
+                    .setLocaleConfig("auth", "scram-sha-256")
+                    .setLocaleConfig("pwfile", EmbeddedPassword.fileIn(dataRoot).toString())
+                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
                     .start();
-            LOG.info("Embedded PostgreSQL {} started on port {} with data in {}",
-                    bundledMajorVersion(), postgres.getPort(), directory);
-            return new EmbeddedServer(postgres, directory);
-        } catch (IOException | RuntimeException e) {
+            LOG.info("Embedded PostgreSQL {} started on 127.0.0.1 port {} with data in {} (password in {})",
+                    bundledMajorVersion(), postgres.getPort(), directory, EmbeddedPassword.fileIn(dataRoot));
+            return new EmbeddedServer(new ServerLogin(jdbcUrl(postgres.getPort()), SUPERUSER, password), postgres,
+                    directory);
+        } catch (IOException | SQLException | RuntimeException e) {
             if (e instanceof StartupFailure failure) {
                 throw failure;
             }
@@ -77,25 +96,82 @@ public final class EmbeddedServer implements AutoCloseable {
         }
     }
 
+    private static EmbeddedPostgres.Builder builder(Path directory, int port, String password) {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(directory)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(false) // stopped by Camel after the routes, not racing them
+                .setPort(port)
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("max_connections", "100")
+                // zonky's readiness check logs in as postgres with it
+                .setConnectConfig("password", password)
+                .setPGStartupWait(Duration.ofSeconds(60));
+    }
+
+    /** Initialised, but its pg_hba.conf is not ours: made before the server had a password (trusting local logins). */
+    private static boolean predatesPassword(Path directory) throws IOException {
+        return Files.exists(hbaFile(directory)) && !Files.readString(hbaFile(directory)).equals(HBA);
+    }
+
     /**
-     * The port of a server that a running tickertape process owns in this directory, if any: how
+     * Started as it is (it lets postgres in) to give postgres the password, then stopped; the start
+     * that follows writes our pg_hba.conf. The password goes as a SCRAM verifier computed here, never
+     * in clear, so no server log can hold it.
+     */
+    private static void givePassword(Path directory, int port, String password, Path passwordFile)
+            throws IOException, SQLException {
+        LOG.warn("The embedded PostgreSQL in {} predates its password: setting one (kept in {}) and requiring it "
+                + "from now on", directory, passwordFile);
+        try (EmbeddedPostgres asItWas = builder(directory, port, password).start();
+             Connection connection = asItWas.getPostgresDatabase().getConnection()) {
+            connection.unwrap(PGConnection.class).alterUserPassword(SUPERUSER, password.toCharArray(), "scram-sha-256");
+        }
+    }
+
+    private static Path hbaFile(Path directory) {
+        return directory.resolve("pg_hba.conf");
+    }
+
+    private static void writeHba(Path directory) {
+        try {
+            Files.writeString(hbaFile(directory), HBA);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String jdbcUrl(int port) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    /**
+     * The login of a server that a running tickertape process owns in this directory, if any: how
      * a CLI command reaches the store while the app runs.
      */
-    public static Optional<Integer> runningServerPort(Path dataRoot) {
+    public static Optional<ServerLogin> runningServer(Path dataRoot) {
         Path directory = directoryFor(dataRoot);
         if (!isOwnedByAnotherProcess(directory)) {
             return Optional.empty();
         }
-        return readPostmasterPid(directory).filter(pid -> ProcessHandle.of(pid.pid()).isPresent())
+        Optional<Integer> port = readPostmasterPid(directory).filter(pid -> ProcessHandle.of(pid.pid()).isPresent())
                 .map(PostmasterPid::port);
+        if (port.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ServerLogin(jdbcUrl(port.get()), SUPERUSER, EmbeddedPassword.read(dataRoot)));
+        } catch (IOException e) {
+            throw new StartupFailure("Cannot read the embedded database's password in "
+                    + EmbeddedPassword.fileIn(dataRoot) + ": " + e.getMessage(), e);
+        }
     }
 
-    public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
-    }
-
-    public int port() {
-        return postgres.getPort();
+    public ServerLogin login() {
+        return login;
     }
 
     public Path directory() {
