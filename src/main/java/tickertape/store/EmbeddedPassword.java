@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import tickertape.logging.SecretMask;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import tickertape.logging.SecretMask;
 
 /**
  * The password of the embedded server's superuser, {@code postgres}: generated at the first start
