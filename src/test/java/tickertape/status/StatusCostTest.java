@@ -36,6 +36,7 @@ class StatusCostTest extends AppTestSupport {
     @Override
     protected Properties extraProperties() {
         Properties properties = withoutTickers();
+        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS + ",file:routes/status-page.camel.yaml");
         // Nothing but the request under test reads market_bar while it is locked.
         properties.put("tickertape.metrics.refresh-millis", String.valueOf(Duration.ofHours(1).toMillis()));
         return properties;
@@ -54,6 +55,9 @@ class StatusCostTest extends AppTestSupport {
                     new StringReader("BBB,1d,2025-01-02 00:00Z,10,11,9,10,1\nAAA,1m,2025-01-01 09:00Z,10,11,9,10,1\n"));
             statement.execute("delete from market_bar where ticker = 'AAA' and ts >= '2025-01-02 15:30Z'");
             assertThat(statusSeries()).isEqualTo(storedSeries());
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
 
             statement.execute("delete from market_bar where ticker = 'BBB'");
             assertThat(statusSeries()).isEqualTo(storedSeries()).doesNotContainKey("BBB 1d");
