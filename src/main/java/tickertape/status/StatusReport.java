@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import javax.sql.DataSource;
 import tickertape.ingest.IngestionRuns;
 import tickertape.ingest.TickerRoutes;
 import tickertape.store.Columns;
@@ -43,14 +44,17 @@ public class StatusReport {
             order by started_at desc limit 1""";
 
     private final Database database;
+    private final DataSource api;
     private final TickerRoutes tickers;
     private final IngestionRuns runs;
     private final String source;
     private final String version = buildVersion();
     private final Instant startedAt = Instant.now();
 
-    public StatusReport(Database database, TickerRoutes tickers, IngestionRuns runs, String source) {
+    /** @param api the API requests' pool, which this open report reads through */
+    public StatusReport(Database database, DataSource api, TickerRoutes tickers, IngestionRuns runs, String source) {
         this.database = database;
+        this.api = api;
         this.tickers = tickers;
         this.runs = runs;
         this.source = source;
@@ -64,7 +68,7 @@ public class StatusReport {
         status.put("storage", storage());
         status.put("tickers", tickers.configuredSymbols());
         status.put("timeframes", Arrays.stream(Timeframe.values()).map(Timeframe::code).toList());
-        try (Connection connection = database.dataSource().getConnection()) {
+        try (Connection connection = api.getConnection()) {
             status.put("source", source(connection));
             status.put("series", series(connection));
             status.put("lastIngestionRun", runs.latest());
