@@ -255,7 +255,7 @@ final class Report {
         for (String endpoint : new String[] {"status_api", "status_page"}) {
             Map<String, Object> e = (Map<String, Object>) get("status", endpoint);
             double p99 = ((Number) e.get("p99_ms")).doubleValue();
-            md.append(String.format(Locale.ROOT, "| %s without a key, %s connections, %,d bars | p50 %s ms, p99 %s ms, %,d req/s (%s, %s failed); market_bar: %s full scans (%,d rows), %s index scans (%,d entries) for %,d requests | the pre-V7 count over every bar, one at a time: p50 %s ms, at most %s ms; %s full scans (%,d rows), %s index scans (%,d entries) for %s runs | %.4f × p99 | no full scan; p99 ≤ the count's | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s without a key, %s connections, %,d bars | p50 %s ms, p99 %s ms, %,d req/s (%s, %s failed); market_bar: %s full scans (%,d rows), %s index scans (%,d entries) for %,d requests | the pre-V7 count over every bar, one at a time: p50 %s ms, at most %s ms; %s full scans (%,d rows), %s index scans (%,d entries) for %s runs | p99 %.3f × the count's p50 | no full scan; p99 ≤ the count's p50 | %s |%n",
                     endpoint.equals("status_api") ? "GET /api/v2/status" : "GET / (status page)", get("status", "connections"),
                     ((Number) get("status", "bars")).longValue(), e.get("p50_ms"), e.get("p99_ms"),
                     ((Number) e.get("rps")).longValue(), e.get("tool"), e.get("failures"), e.get("seq_scans"),
