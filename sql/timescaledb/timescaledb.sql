@@ -28,6 +28,9 @@
 --   * Upserts (INSERT ... ON CONFLICT DO UPDATE) into compressed chunks work (2.11+) but decompress
 --     the affected segment; late corrections normally touch only the last days, which stay
 --     uncompressed for 30 days.
+--   * V7's triggers keeping series_bar_count use transition tables, which TimescaleDB refuses on a
+--     hypertable: this script does not handle them yet (drop them first, and the status counts stop
+--     moving; issue 13).
 --   * Later migrations that ALTER market_bar must be valid on a hypertable too (most ALTER TABLE
 --     forms are; changing columns of a compressed hypertable has restrictions).
 

@@ -22,7 +22,7 @@ import tickertape.sandbox.SandboxPolygonServer;
  */
 public final class Bench {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final List<String> SECTIONS = List.of("seed", "ingest", "latest", "backfill", "history");
+    private static final List<String> SECTIONS = List.of("seed", "ingest", "latest", "backfill", "history", "status");
 
     private Bench() {
     }
@@ -44,7 +44,7 @@ public final class Bench {
         Map<String, Object> earlier = JSON.readValue(out.toFile(), Map.class);
         Map<String, Object> earlierSections = new LinkedHashMap<>();
         Object inherited = earlier.get("earlier_sections");
-        for (String key : List.of("seed", "ingest", "latest", "backfill_inprocess", "backfill", "history")) {
+        for (String key : List.of("seed", "ingest", "latest", "backfill_inprocess", "backfill", "history", "status")) {
             if (!results.containsKey(key) && earlier.containsKey(key)) {
                 results.put(key, earlier.get(key));
                 Object measured = inherited instanceof Map<?, ?> map && map.containsKey(key)
@@ -87,6 +87,10 @@ public final class Bench {
             settings.put("polygon.base-url", pages.baseUrl());
             settings.put("polygon.requests-per-window", "1000000");
             settings.put("polygon.budget-window-millis", "1000");
+            // The status section loads the open endpoints from one address: measured, not rate limited.
+            settings.put("tickertape.api.rate-limit.anonymous", "100000000");
+            settings.put("camel.main.routes-include-pattern", "file:routes/polygon.camel.yaml,file:routes/ingest.camel.yaml,"
+                    + "file:routes/api*.camel.yaml,file:routes/status-page.camel.yaml");
             log("starting the app in-process (embedded PostgreSQL, fsync on)");
             try (InProcessApp app = InProcessApp.start(Files.createDirectories(work.resolve("inprocess")), settings)) {
                 // Ctrl-C: stop the app and its embedded PostgreSQL, leave no orphan server
@@ -110,6 +114,10 @@ public final class Bench {
                 }
                 if (only.contains("backfill")) {
                     results.put("backfill_inprocess", new BackfillBench(work, sandbox).inProcess(app, store, pages));
+                }
+                if (only.contains("status")) {
+                    results.put("status", new StatusBench(app, store, quick ? 2_000_000 : 20_000_000, quick ? 5 : 20,
+                            quick ? 1 : 5).run());
                 }
             }
             if (only.contains("backfill") || only.contains("history")) {

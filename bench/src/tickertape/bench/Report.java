@@ -193,6 +193,7 @@ final class Report {
                     b.get("xmx_mb"), b.get("peak_heap_mb"), b.get("peak_old_gen_mb"),
                     ((Number) b.get("xmx_mb")).intValue() <= 256 || peak <= 256 ? "yes" : "**no**"));
         }
+        statusRows(md);
         Map<String, Object> h1m = (Map<String, Object>) get("history", "1m");
         if (h1m != null) {
             double peak = ((Number) h1m.get("peak_heap_mb")).doubleValue();
@@ -242,6 +243,31 @@ final class Report {
             notes.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         }
         return md.toString();
+    }
+
+    /** The open endpoints under load at tens of millions of bars, beside the count they ran before V7. */
+    @SuppressWarnings("unchecked")
+    private void statusRows(StringBuilder md) {
+        Map<String, Object> count = (Map<String, Object>) get("status", "count_all_reference");
+        if (count == null) {
+            return;
+        }
+        for (String endpoint : new String[] {"status_api", "status_page"}) {
+            Map<String, Object> e = (Map<String, Object>) get("status", endpoint);
+            double p99 = ((Number) e.get("p99_ms")).doubleValue();
+            md.append(String.format(Locale.ROOT, "| %s without a key, %s connections, %,d bars | p50 %s ms, p99 %s ms, %,d req/s (%s, %s failed); market_bar: %s full scans (%,d rows), %s index scans (%,d entries) for %,d requests | the pre-V7 count over every bar, one at a time: p50 %s ms, at most %s ms; %s full scans (%,d rows), %s index scans (%,d entries) for %s runs | p99 %.3f × the count's p50 | no full scan; p99 ≤ the count's p50 | %s |%n",
+                    endpoint.equals("status_api") ? "GET /api/v2/status" : "GET / (status page)", get("status", "connections"),
+                    ((Number) get("status", "bars")).longValue(), e.get("p50_ms"), e.get("p99_ms"),
+                    ((Number) e.get("rps")).longValue(), e.get("tool"), e.get("failures"), e.get("seq_scans"),
+                    ((Number) e.get("seq_rows_read")).longValue(), e.get("index_scans"),
+                    ((Number) e.get("index_entries_read")).longValue(), ((Number) e.get("requests")).longValue(),
+                    count.get("p50_ms"), count.get("max_ms"), count.get("seq_scans"),
+                    ((Number) count.get("seq_rows_read")).longValue(), count.get("index_scans"),
+                    ((Number) count.get("index_entries_read")).longValue(), count.get("runs"),
+                    p99 / ((Number) count.get("p50_ms")).doubleValue(),
+                    ((Number) e.get("seq_scans")).longValue() == 0 && p99 <= ((Number) count.get("p50_ms")).doubleValue()
+                            ? "yes" : "**no**"));
+        }
     }
 
     private static String ms(Object value) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
@@ -87,6 +88,12 @@ public class TickertapeConfiguration implements CamelConfiguration {
     private String databasePassword;
     @PropertyInject("tickertape.database.pool-size")
     private int poolSize;
+    @PropertyInject("tickertape.database.api-pool-size")
+    private int apiPoolSize;
+    @PropertyInject("tickertape.database.api-statement-timeout")
+    private String apiStatementTimeout;
+    @PropertyInject("tickertape.database.api-idle-in-transaction-timeout")
+    private String apiIdleInTransactionTimeout;
     @PropertyInject("tickertape.database.embedded-port")
     private int embeddedPort;
     @PropertyInject("tickertape.database.migrations")
@@ -151,6 +158,10 @@ public class TickertapeConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind("database", database);
         registry.bind("dataSource", database.dataSource());
+        // API requests read through a pool of their own: a slow client never holds a connection ingestion needs.
+        DataSource api = database.openApiPool(new Database.ApiPoolSettings(apiPoolSize,
+                Duration.parse(apiStatementTimeout), Duration.parse(apiIdleInTransactionTimeout)));
+        registry.bind("apiDataSource", api);
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
         // Keys, roles, rate limits and problem responses, applied to every REST verb by routes/api.camel.yaml.
         ApiPlatform.bind(context, database, Path.of(dataDirectory), jsonMapper());
@@ -170,27 +181,27 @@ public class TickertapeConfiguration implements CamelConfiguration {
         // The endpoints of routes/api-market|api-ml|api-trading. The newest bars and the authenticated keys
         // are kept in memory, forgotten on every change announced by whichever process makes it.
         PropertiesComponent properties = context.getPropertiesComponent();
-        LatestBarCache latestBars = new LatestBarCache(database.dataSource());
+        LatestBarCache latestBars = new LatestBarCache(api);
         registry.bind("latestBarCache", latestBars);
         context.addService(new ChangeListener(() -> database.openDedicatedConnection("tickertape change listener"),
                 List.of(registry.lookupByNameAndType("keyCache", KeyCache.class), latestBars),
                 Duration.parse(setting(properties, "tickertape.change-listener.heartbeat")),
                 Duration.parse(setting(properties, "tickertape.change-listener.max-reconnect-delay"))),
                 true, true);
-        registry.bind("marketBars", new MarketBars(database.dataSource(), jsonMapper(), latestBars,
+        registry.bind("marketBars", new MarketBars(api, jsonMapper(), latestBars,
                 MarketBars.Settings.from(context.getPropertiesComponent()), Clock.systemUTC()));
-        registry.bind("polygonAggregates", new PolygonAggregates(database.dataSource()));
+        registry.bind("polygonAggregates", new PolygonAggregates(api));
         BatchLimits batchLimits = new BatchLimits(Integer.parseInt(setting(properties, "api.ml.max-batch-rows")));
-        registry.bind("features", new Features(database.dataSource(), jsonMapper(), batchLimits));
-        registry.bind("models", new Models(database.dataSource(), jsonMapper()));
-        registry.bind("predictions", new Predictions(database.dataSource(), jsonMapper(), batchLimits,
+        registry.bind("features", new Features(api, jsonMapper(), batchLimits));
+        registry.bind("models", new Models(api, jsonMapper()));
+        registry.bind("predictions", new Predictions(api, jsonMapper(), batchLimits,
                 new Predictions.AccuracyWindow(Integer.parseInt(setting(properties, "api.ml.accuracy-default-window")),
                         Integer.parseInt(setting(properties, "api.ml.accuracy-max-window")))));
-        registry.bind("signals", new Signals(database.dataSource(),
+        registry.bind("signals", new Signals(api,
                 Double.parseDouble(setting(properties, "api.trading.signal-threshold"))));
         String portfolio = setting(properties, "api.trading.portfolio");
-        registry.bind("portfolio", new Portfolio(database.dataSource(), latestBars, portfolio));
-        registry.bind("trades", new Trades(database.dataSource(), jsonMapper(), portfolio, Clock.systemUTC()));
+        registry.bind("portfolio", new Portfolio(api, latestBars, portfolio));
+        registry.bind("trades", new Trades(api, jsonMapper(), portfolio, Clock.systemUTC()));
 
         PolygonMode polygon = polygonMode(context);
         IngestionRuns runs = new IngestionRuns(database.dataSource(), metrics,
@@ -225,10 +236,10 @@ public class TickertapeConfiguration implements CamelConfiguration {
         RecentCoverage recentCoverage = new RecentCoverage(dataQuality,
                 Integer.parseInt(setting(properties, "status.quality-days")));
         registry.bind("recentCoverage", recentCoverage);
-        StatusReport statusReport = new StatusReport(database, tickerRoutes, runs, polygon.description());
+        StatusReport statusReport = new StatusReport(database, api, tickerRoutes, runs, polygon.description());
         registry.bind("statusReport", statusReport);
         registry.bind("statusPage", new StatusPage(statusReport, storeGauges, recentCoverage, runs, deadLetters,
-                database.dataSource(), Clock.systemUTC()));
+                api, Clock.systemUTC()));
     }
 
     /** A setting of application.properties, trimmed; its absence is a start-up error naming it. */

@@ -37,6 +37,8 @@ public class ApiGuard implements Processor {
     private static final String CHALLENGE = "Bearer realm=\"tickertape\"";
     /** Exchange property naming the rate limit (policy) that refused the request; counted by ApiLatency. */
     public static final String RATE_LIMITED = "tickertapeRateLimited";
+    /** The exchange property naming the admitted client (its rate-limit bucket), for limits per client beyond the rate. */
+    public static final String CLIENT = "tickertapeClient";
 
     private final RestVerbs verbs;
     private final KeyAuthentication keys;
@@ -76,6 +78,7 @@ public class ApiGuard implements Processor {
                 .orElseGet(() -> rateLimits.forAddress(clientAddress(message)));
         RateLimits.Decision decision = rateLimits.consume(client, verb.cost());
         RateLimitHeaders.write(message, decision);
+        exchange.setProperty(CLIENT, client.bucketId());
         if (!decision.admitted()) {
             exchange.setProperty(RATE_LIMITED, client.policy());
             throw new ApiProblem(429, "rate-limited", "Too many requests", "This " + client.policy()

@@ -143,9 +143,10 @@ public class Ingestion {
     /** Closes the run once its pages are stored (or failed): its status says how it ended. */
     public void finish(Exchange exchange) throws InterruptedException {
         IngestionJob job = exchange.getProperty(JOB, IngestionJob.class);
-        String status = runs.close(job.runId(), exchange.getProperty(FAILED_STATUS, String.class),
-                exchange.getProperty(FETCH_FAILURE, String.class));
-        LOG.info("Run {}: {} {} ended {}", job.runId(), job.trigger(), job.series(), status);
+        String failure = exchange.getProperty(FETCH_FAILURE, String.class);
+        String status = runs.close(job.runId(), exchange.getProperty(FAILED_STATUS, String.class), failure);
+        LOG.info("Run {}: {} {} ended {}{}", job.runId(), job.trigger(), job.series(), status,
+                failure == null ? "" : " (" + failure + ")");
     }
 
     /**
@@ -162,6 +163,11 @@ public class Ingestion {
     }
 
     private void stopOnFailure(Exchange exchange) {
+        exchange.getMessage().setBody(null);
+        if (exchange.getContext().isStopping()) {
+            stopFetchingIfShuttingDown(exchange); // the failure is the stop cutting a retry's wait short
+            return;
+        }
         Throwable cause = exchange.getProperty(DeadLetters.FAILURE_PROPERTY, Throwable.class);
         boolean refused = cause instanceof PolygonFailure.NotAuthorized;
         exchange.setProperty(FAILED_STATUS, refused ? "NOT_AUTHORIZED" : "FAILED");
@@ -169,7 +175,6 @@ public class Ingestion {
                 ? "Polygon refused the key (HTTP " + ((PolygonFailure) cause).httpStatus() + "): " + cause.getMessage()
                 : "request parked as a dead letter: " + (cause == null ? "unknown" : cause.getMessage()));
         exchange.setProperty(PolygonCall.URL_PROPERTY, null);
-        exchange.getMessage().setBody(null);
     }
 
     private static BarRow toRow(IngestionJob job, PolygonBar bar) {

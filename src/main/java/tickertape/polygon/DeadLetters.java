@@ -38,9 +38,19 @@ public class DeadLetters {
         this.metrics = metrics;
     }
 
-    /** Called by the dead-letter channel with the exchange that exhausted its attempts. */
+    /**
+     * Called by the dead-letter channel with the exchange that exhausted its attempts; while the app
+     * stops, attempts end early (a retry's wait is cut short) and nothing is parked.
+     */
     public void park(Exchange exchange) throws SQLException {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        exchange.setProperty(FAILED_PROPERTY, true);
+        exchange.setProperty(FAILURE_PROPERTY, cause);
+        if (exchange.getContext().isStopping()) {
+            // a wait cut short by the stop: the window stays a hole, planned again at the next start
+            exchange.getMessage().getHeaders().clear();
+            return;
+        }
         int status = cause instanceof PolygonFailure failure ? failure.httpStatus() : 0;
         String error = cause == null ? "unknown" : describe(cause);
         int attempts = exchange.getProperty(PolygonMeter.ATTEMPTS_PROPERTY, 1, Integer.class);
@@ -48,8 +58,6 @@ public class DeadLetters {
         long id = insert(exchange, request, status, error, attempts);
         metrics.deadLetterParked();
         exchange.getMessage().getHeaders().clear(); // the request's headers carry the key
-        exchange.setProperty(FAILED_PROPERTY, true);
-        exchange.setProperty(FAILURE_PROPERTY, cause);
         LOG.warn("Polygon request parked as dead letter {} after {} attempt(s): {} -> {} {}", id, attempts, request,
                 status, error);
     }

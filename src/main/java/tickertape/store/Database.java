@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -33,6 +34,7 @@ public final class Database extends ServiceSupport {
     private final HikariDataSource dataSource;
     private final ServerProbe probe;
     private volatile boolean migrated;
+    private volatile HikariDataSource apiPool;
 
     private Database(DatabaseSettings settings, Optional<EmbeddedServer> embeddedServer, HikariDataSource dataSource) {
         this.settings = settings;
@@ -63,24 +65,52 @@ public final class Database extends ServiceSupport {
     }
 
     private static HikariDataSource connect(DatabaseSettings settings, ServerLogin login) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("tickertape");
-        config.setJdbcUrl(login.jdbcUrl());
-        config.setUsername(login.user());
-        config.setPassword(login.password());
-        config.setMaximumPoolSize(settings.poolSize());
-        config.setConnectionTimeout(10_000);
-        // Fail here, with the cause, when the server is unreachable, not at the first query.
-        config.setInitializationFailTimeout(10_000);
-        config.addDataSourceProperty("reWriteBatchedInserts", "true");
-        config.addDataSourceProperty("connectTimeout", "10");
-        config.addDataSourceProperty("ApplicationName", "tickertape");
+        HikariConfig config = poolConfig("tickertape", login.jdbcUrl(), login.user(), login.password(),
+                settings.poolSize());
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new StartupFailure("Cannot connect to the database at " + settings.describe() + ": "
                     + rootMessage(e), e);
         }
+    }
+
+    /** What an API pool is: how many connections, and how long its statements and open transactions may last. */
+    public record ApiPoolSettings(int size, Duration statementTimeout, Duration idleInTransactionTimeout) {
+    }
+
+    /**
+     * A pool of its own for API requests, closed with the database: a client that reads slowly holds
+     * one of these (a streamed page keeps its cursor's transaction open), never one ingestion needs.
+     * The server ends a statement that runs longer than the statement timeout, and a session left
+     * idle in its transaction longer than the idle timeout (a client that stopped reading), so no
+     * request holds a connection, or holds back vacuum, for long.
+     */
+    public synchronized DataSource openApiPool(ApiPoolSettings api) {
+        if (apiPool == null) {
+            HikariConfig config = poolConfig("tickertape-api", dataSource.getJdbcUrl(), dataSource.getUsername(),
+                    dataSource.getPassword(), api.size());
+            config.addDataSourceProperty("options", "-c statement_timeout=" + api.statementTimeout().toMillis()
+                    + " -c idle_in_transaction_session_timeout=" + api.idleInTransactionTimeout().toMillis());
+            apiPool = new HikariDataSource(config);
+        }
+        return apiPool;
+    }
+
+    private static HikariConfig poolConfig(String name, String jdbcUrl, String user, String password, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setConnectionTimeout(10_000);
+        // Fail here, with the cause, when the server is unreachable, not at the first query.
+        config.setInitializationFailTimeout(10_000);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("connectTimeout", "10");
+        config.addDataSourceProperty("ApplicationName", name);
+        return config;
     }
 
     private void migrate(String location) {
@@ -142,6 +172,9 @@ public final class Database extends ServiceSupport {
     /** Publishes the pool's gauges and timers (hikaricp_*) to {@code registry}; once, after the pool is open. */
     public void publishPoolMetrics(MeterRegistry registry) {
         dataSource.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        if (apiPool != null) {
+            apiPool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        }
     }
 
     public Optional<EmbeddedServer> embeddedServer() {
@@ -163,6 +196,9 @@ public final class Database extends ServiceSupport {
             return;
         }
         probe.close();
+        if (apiPool != null) {
+            apiPool.close();
+        }
         dataSource.close();
         embeddedServer.ifPresent(EmbeddedServer::close);
     }

@@ -31,6 +31,7 @@ final class BarStream extends InputStream {
 
     private final Connection connection;
     private final ResultSet rows;
+    private final StreamPermits.Permit permit;
     private final ByteArrayOutputStream written = new ByteArrayOutputStream(64 * 1024);
     private BarWriter writer;
     private byte[] chunk = new byte[0];
@@ -38,17 +39,19 @@ final class BarStream extends InputStream {
     private boolean exhausted;
     private boolean closed;
 
-    private BarStream(Connection connection, ResultSet rows) {
+    private BarStream(Connection connection, ResultSet rows, StreamPermits.Permit permit) {
         this.connection = connection;
         this.rows = rows;
+        this.permit = permit;
     }
 
     /**
      * Runs the query of bars in [from, to) now, so a failure is still an error response, and returns
-     * the stream that writes them with the writer {@code opener} makes.
+     * the stream that writes them with the writer {@code opener} makes. The stream gives {@code permit}
+     * back when it closes.
      */
     static BarStream open(DataSource dataSource, int fetchSize, String ticker, String timeframe, Instant from,
-                          Instant to, WriterOpener opener) throws SQLException, IOException {
+                          Instant to, WriterOpener opener, StreamPermits.Permit permit) throws SQLException, IOException {
         Connection connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(false);
@@ -59,7 +62,7 @@ final class BarStream extends InputStream {
             statement.setString(2, timeframe);
             statement.setTimestamp(3, Timestamp.from(from));
             statement.setTimestamp(4, Timestamp.from(to));
-            BarStream stream = new BarStream(connection, statement.executeQuery());
+            BarStream stream = new BarStream(connection, statement.executeQuery(), permit);
             stream.writer = opener.open(stream.written);
             return stream;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -113,6 +116,8 @@ final class BarStream extends InputStream {
             connection.close();
         } catch (SQLException e) {
             throw new IOException("cannot release the connection of a bar stream", e);
+        } finally {
+            permit.release();
         }
     }
 

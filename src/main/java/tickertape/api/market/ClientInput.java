@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.time.Instant;
@@ -111,29 +112,44 @@ public final class ClientInput {
      * naming it as a path ({@code [3].value}, {@code qty}).
      */
     public static <T> T json(ObjectMapper mapper, String body, TypeReference<T> type) {
+        requireJsonBody(body);
+        try {
+            // trailing tokens ({...}x) make the body malformed, not a valid object followed by noise
+            return strictReader(mapper.readerFor(type)).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readValue(body);
+        } catch (JsonProcessingException e) {
+            throw jsonProblem(e);
+        }
+    }
+
+    /** A body there is something to parse in: not blank, no NUL character. */
+    public static void requireJsonBody(String body) {
         if (body == null || body.isBlank()) {
             throw ApiProblem.invalidParameter("body", "a JSON body is required");
         }
         if (body.indexOf('\0') >= 0 || body.contains("\\u0000")) {
             throw ApiProblem.invalidParameter("body", "text in the body may not contain a NUL character");
         }
-        try {
-            // trailing tokens ({...}x) make the body malformed, not a valid object followed by noise;
-            // 1.5 for a whole-number field is an error, not 1
-            return mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT).readValue(body);
-        } catch (UnrecognizedPropertyException e) {
-            throw ApiProblem.invalidParameter(path(e), "unknown field");
-        } catch (JsonMappingException e) {
-            String path = path(e);
-            throw ApiProblem.invalidParameter(path.isEmpty() ? "body" : path, "wrong type or malformed value"
+    }
+
+    /** {@code reader} as every body is read: 1.5 for a whole-number field is an error, not 1. */
+    public static ObjectReader strictReader(ObjectReader reader) {
+        return reader.without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    }
+
+    /** A body Jackson could not read, as the 400 naming where (never Jackson's words, which name Java types and echo the input). */
+    public static ApiProblem jsonProblem(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return ApiProblem.invalidParameter(path(unknown), "unknown field");
+        }
+        if (e instanceof JsonMappingException mapping) {
+            String path = path(mapping);
+            return ApiProblem.invalidParameter(path.isEmpty() ? "body" : path, "wrong type or malformed value"
                     + (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
                             ? ": expected " + expected(mismatch.getTargetType()) : ""));
-        } catch (JsonProcessingException e) {
-            // Jackson's own words would name Java types and echo the input: say where, not what
-            throw ApiProblem.invalidParameter("body", e.getLocation() == null ? "malformed JSON"
-                    : "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         }
+        return ApiProblem.invalidParameter("body", e.getLocation() == null ? "malformed JSON"
+                : "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
     }
 
     /** What a JSON value for {@code type} looks like, in the client's terms rather than Java's. */

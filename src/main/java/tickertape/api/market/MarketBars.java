@@ -23,6 +23,7 @@ import org.apache.camel.Message;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.SynchronizationAdapter;
 import tickertape.api.ApiProblem;
+import tickertape.api.ApiGuard;
 import tickertape.market.Timeframe;
 
 /**
@@ -44,17 +45,21 @@ public final class MarketBars {
     private final ObjectMapper mapper;
     private final LatestBarCache latestBars;
     private final Settings settings;
+    private final StreamPermits streams;
     private final Clock clock;
 
     /**
      * @param closedRangeMaxAgeSeconds how long a client may reuse a range that ended before today
+     * @param maxStreamsPerKey pages one client may have streaming at once
      */
-    public record Settings(int defaultLimit, int maxLimit, int fetchSize, int closedRangeMaxAgeSeconds) {
+    public record Settings(int defaultLimit, int maxLimit, int fetchSize, int closedRangeMaxAgeSeconds,
+                           int maxStreamsPerKey) {
         /** The {@code api.market.*} settings of application.properties. */
         public static Settings from(PropertiesComponent properties) {
             return new Settings(integer(properties, "api.market.default-limit"),
                     integer(properties, "api.market.max-limit"), integer(properties, "api.market.fetch-size"),
-                    integer(properties, "api.market.closed-range-max-age-seconds"));
+                    integer(properties, "api.market.closed-range-max-age-seconds"),
+                    integer(properties, "api.market.max-streams-per-key"));
         }
 
         private static int integer(PropertiesComponent properties, String name) {
@@ -69,6 +74,7 @@ public final class MarketBars {
         this.mapper = mapper;
         this.latestBars = latestBars;
         this.settings = settings;
+        this.streams = new StreamPermits(settings.maxStreamsPerKey());
         this.clock = clock;
     }
 
@@ -100,6 +106,18 @@ public final class MarketBars {
                       @Header("cursor") String cursor, @Header("Accept") String accept,
                       @Header("If-None-Match") String ifNoneMatch, Exchange exchange) throws Exception {
         RangeQuery query = query(ticker, timeframe, from, to);
+        // before any connection is taken: a client at its maximum must not wait on the pool
+        StreamPermits.Permit permit = streams.acquire(exchange.getProperty(ApiGuard.CLIENT, Long.class));
+        try {
+            streamRange(query, limit, cursor, accept, ifNoneMatch, exchange, permit);
+        } catch (Exception e) {
+            permit.release();
+            throw e;
+        }
+    }
+
+    private void streamRange(RangeQuery query, String limit, String cursor, String accept, String ifNoneMatch,
+                             Exchange exchange, StreamPermits.Permit permit) throws Exception {
         int pageLimit = ClientInput.limit("limit", limit, settings.defaultLimit(), settings.maxLimit());
         Instant start = cursor == null || cursor.isEmpty() ? query.from() : PageCursor.decode(cursor, query);
         BarFormat format = BarFormat.forAccept(accept);
@@ -124,12 +142,13 @@ public final class MarketBars {
             if (matches(ifNoneMatch, etag)) {
                 response.setHeader(Exchange.HTTP_RESPONSE_CODE, 304);
                 response.setBody(null);
+                permit.release();
                 return;
             }
         }
         BarFormat.Page page = new BarFormat.Page(query, summary.count(), nextCursor);
         BarStream body = BarStream.open(dataSource, settings.fetchSize(), query.ticker(), query.timeframe().code(),
-                start, end, out -> format.open(out, mapper, page));
+                start, end, out -> format.open(out, mapper, page), permit);
         // The stream closes itself at its end; this also releases it if the response is never written.
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

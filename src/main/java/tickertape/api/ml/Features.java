@@ -1,6 +1,5 @@
 package tickertape.api.ml;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,8 +55,7 @@ public final class Features {
     }
 
     public Written upsert(@Body String body) throws SQLException {
-        List<Feature> rows = limits.requireBatchSize(ClientInput.json(mapper, body, new TypeReference<List<Feature>>() {
-        }));
+        List<Feature> rows = limits.readRows(mapper, body, Feature.class);
         Map<List<Object>, Feature> unique = new LinkedHashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             Feature row = validate(rows.get(i), "[" + i + "]");

@@ -1,6 +1,5 @@
 package tickertape.api.ml;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -103,9 +102,7 @@ public final class Predictions {
     }
 
     public Written upsert(@Body String body) throws SQLException {
-        List<PredictionRequest> rows = limits.requireBatchSize(
-                ClientInput.json(mapper, body, new TypeReference<List<PredictionRequest>>() {
-                }));
+        List<PredictionRequest> rows = limits.readRows(mapper, body, PredictionRequest.class);
         for (int i = 0; i < rows.size(); i++) {
             rows.set(i, validate(rows.get(i), "[" + i + "]"));
         }
