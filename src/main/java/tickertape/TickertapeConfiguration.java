@@ -49,6 +49,7 @@ import tickertape.metrics.Metrics;
 import tickertape.metrics.PolygonResponses;
 import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
+import tickertape.polygon.PolygonBudget;
 import tickertape.polygon.PolygonCall;
 import tickertape.polygon.PolygonMeter;
 import tickertape.quality.DataQuality;
@@ -213,6 +214,12 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("tickerRoutes", tickerRoutes);
         registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis,
                 polygonMaxRetryDelayMillis));
+        // After polygonMode: the sandbox has a budget of its own.
+        PolygonBudget budget = new PolygonBudget(database.dataSource(),
+                Integer.parseInt(setting(properties, "polygon.requests-per-window")),
+                Duration.ofMillis(polygonBudgetWindowMillis));
+        registry.bind("polygonBudget", budget);
+        context.getManagementStrategy().addEventNotifier(budget);
         PolygonMeter meter = new PolygonMeter(runs, metrics);
         registry.bind("polygonMeter", meter);
         registry.bind("polygonRetries", meter.retries());
