@@ -63,6 +63,7 @@ import tickertape.keys.KeyCache;
 import tickertape.store.ChangeListener;
 import tickertape.store.Database;
 import tickertape.store.DatabaseSettings;
+import tickertape.store.QuartzConnections;
 
 /**
  * Binds the beans the routes refer to by name. Every value comes from application.properties
@@ -153,6 +154,7 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("database", database);
         registry.bind("dataSource", database.dataSource());
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
+        QuartzConnections.configure(context, database.dataSource());
         // Keys, roles, rate limits and problem responses, applied to every REST verb by routes/api.camel.yaml.
         ApiPlatform.bind(context, database, Path.of(dataDirectory), jsonMapper());
 
