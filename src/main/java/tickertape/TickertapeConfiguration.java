@@ -50,6 +50,7 @@ import tickertape.metrics.Metrics;
 import tickertape.metrics.PolygonResponses;
 import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
+import tickertape.polygon.PolygonBudget;
 import tickertape.polygon.PolygonCall;
 import tickertape.polygon.PolygonMeter;
 import tickertape.quality.DataQuality;
@@ -63,6 +64,7 @@ import tickertape.keys.KeyCache;
 import tickertape.store.ChangeListener;
 import tickertape.store.Database;
 import tickertape.store.DatabaseSettings;
+import tickertape.store.QuartzConnections;
 
 /**
  * Binds the beans the routes refer to by name. Every value comes from application.properties
@@ -163,6 +165,7 @@ public class TickertapeConfiguration implements CamelConfiguration {
                 Duration.parse(apiStatementTimeout), Duration.parse(apiIdleInTransactionTimeout)));
         registry.bind("apiDataSource", api);
         registry.bind("databaseHealthCheck", new DatabaseHealthCheck(database));
+        QuartzConnections.configure(context, database.dataSource());
         // Keys, roles, rate limits and problem responses, applied to every REST verb by routes/api.camel.yaml.
         ApiPlatform.bind(context, database, Path.of(dataDirectory), jsonMapper());
 
@@ -224,6 +227,12 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("tickerRoutes", tickerRoutes);
         registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis,
                 polygonMaxRetryDelayMillis));
+        // After polygonMode: the sandbox has a budget of its own.
+        PolygonBudget budget = new PolygonBudget(database.dataSource(),
+                Integer.parseInt(setting(properties, "polygon.requests-per-window")),
+                Duration.ofMillis(polygonBudgetWindowMillis));
+        registry.bind("polygonBudget", budget);
+        context.getManagementStrategy().addEventNotifier(budget);
         PolygonMeter meter = new PolygonMeter(runs, metrics);
         registry.bind("polygonMeter", meter);
         registry.bind("polygonRetries", meter.retries());

@@ -30,7 +30,7 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
      * camel.main.routes-include-pattern for an app that ingests nothing by itself: every route but the
      * ticker blocks of routes/tickers.camel.yaml, so the store holds only what a test puts there.
      */
-    protected static final String ROUTES_WITHOUT_TICKERS =
+    public static final String ROUTES_WITHOUT_TICKERS =
             "file:routes/polygon.camel.yaml,file:routes/ingest.camel.yaml,file:routes/api*.camel.yaml";
 
     // Assigned while CamelTestSupport's constructor asks for the properties, so no initialisers here:

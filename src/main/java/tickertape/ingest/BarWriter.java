@@ -99,7 +99,7 @@ public class BarWriter {
      * Worth another try: the connection or the server went away (whatever wraps it: the COPY stream
      * reports it as an I/O failure), or the transaction lost a race.
      */
-    static boolean isTransient(Throwable e) {
+    public static boolean isTransient(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLTransientException || cause instanceof SQLRecoverableException
                     || cause instanceof IOException) {

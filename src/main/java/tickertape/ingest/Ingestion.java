@@ -13,6 +13,7 @@ import tickertape.market.Timeframe;
 import tickertape.polygon.AggregatesPage;
 import tickertape.polygon.DeadLetters;
 import tickertape.polygon.PolygonBar;
+import tickertape.polygon.PolygonBudget;
 import tickertape.polygon.PolygonCall;
 import tickertape.polygon.PolygonFailure;
 
@@ -77,6 +78,11 @@ public class Ingestion {
         long runId = exchange.getProperty(RUN_ID, Long.class);
         if (Boolean.TRUE.equals(exchange.getProperty(DeadLetters.FAILED_PROPERTY, Boolean.class))) {
             stopOnFailure(exchange);
+            return;
+        }
+        if (Boolean.TRUE.equals(exchange.getProperty(PolygonBudget.STOPPED_PROPERTY, Boolean.class))) {
+            stopFetchingIfShuttingDown(exchange); // the app stopped the wait for the budget: no page came
+            exchange.getMessage().setBody(null);
             return;
         }
         IngestionJob job = exchange.getProperty(JOB, IngestionJob.class);

@@ -81,12 +81,35 @@ public class ApiKeys {
         }
     }
 
-    public boolean isEmpty() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("select exists (select 1 from api_key)");
-             ResultSet row = select.executeQuery()) {
-            row.next();
-            return !row.getBoolean(1);
+    /**
+     * The store's first key, or empty when it has one already. Instances starting together on an empty
+     * store issue one between them: the check and the insert are one statement, after a lock that
+     * serialises them (on its own, a not-exists check sees the same empty table in each transaction).
+     */
+    public Optional<IssuedKey> issueFirst(Role role, String name) throws SQLException {
+        String secret = KeySecret.generate(role);
+        String sql = "insert into api_key (prefix, key_hash, name, role) select ?, ?, ?, ?"
+                + " where not exists (select 1 from api_key) returning " + COLUMNS;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement lock = connection.prepareStatement(
+                    "select pg_advisory_xact_lock(hashtext('api_key first'))");
+                 PreparedStatement insert = connection.prepareStatement(sql)) {
+                lock.execute();
+                insert.setString(1, KeySecret.prefixOf(secret));
+                insert.setBytes(2, KeySecret.sha256(secret));
+                insert.setString(3, name);
+                insert.setString(4, role.code());
+                Optional<IssuedKey> issued;
+                try (ResultSet row = insert.executeQuery()) {
+                    issued = row.next() ? Optional.of(new IssuedKey(read(row), secret)) : Optional.empty();
+                }
+                connection.commit();
+                return issued;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
         }
     }
 

@@ -6,13 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * On the first start (no key at all), issues an ops key and writes it to {@code <data>/ops.key},
  * readable by its owner only, so a newcomer can call the API at once. The log names the file,
- * never the key.
+ * never the key. Of instances starting together on an empty store, one issues it (and holds the file).
  */
 public final class FirstOpsKey {
     private static final Logger LOG = LoggerFactory.getLogger(FirstOpsKey.class);
@@ -22,10 +23,11 @@ public final class FirstOpsKey {
     }
 
     public static void issueIfNoKeys(ApiKeys keys, Path dataDirectory) throws SQLException, IOException {
-        if (!keys.isEmpty()) {
+        Optional<IssuedKey> first = keys.issueFirst(Role.OPS, "first ops key");
+        if (first.isEmpty()) {
             return;
         }
-        IssuedKey issued = keys.issue(Role.OPS, "first ops key", null);
+        IssuedKey issued = first.get();
         Path file = dataDirectory.resolve(FILE_NAME).toAbsolutePath();
         Files.createDirectories(dataDirectory);
         // Created with mode 600 rather than chmod-ed after, so the key is never readable by others.

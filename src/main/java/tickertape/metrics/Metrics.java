@@ -59,7 +59,7 @@ public class Metrics {
                 .description("Fetched pages whose bars could not be stored: their windows stay holes, fetched again")
                 .register(registry);
         this.budgetWait = Timer.builder("tickertape.polygon.budget.wait")
-                .description("Time a Polygon request waited at the throttle for the request budget")
+                .description("Time a Polygon request waited for the request budget (shared by every instance on the database)")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(30))
@@ -135,12 +135,12 @@ public class Metrics {
         polygonRetries.increment();
     }
 
-    /** Called just before the throttle of the polygon-call route. */
+    /** Called just before the polygon-call route asks the budget for admission. */
     public void budgetWaitStarted(Exchange exchange) {
         exchange.setProperty(BUDGET_WAIT_STARTED, System.nanoTime());
     }
 
-    /** Called just after the throttle let the request through. */
+    /** Called just after the budget admitted the request. */
     public void budgetWaitEnded(Exchange exchange) {
         Long started = exchange.getProperty(BUDGET_WAIT_STARTED, Long.class);
         if (started != null) {

@@ -67,7 +67,7 @@ public class PolygonCall {
         }
         if (status == 429) {
             // Retry-After if given; else wait for the window to free (a retry that only passes our own
-            // throttle may go at once, while the provider still counts the requests that led to the 429).
+            // budget may go at once, while the provider still counts the requests that led to the 429).
             // Camel applies this delay as it is, past maximumRedeliveryDelay: the cap is ours to apply,
             // or a Retry-After of days would hold a job thread (and a stop) that long.
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY,

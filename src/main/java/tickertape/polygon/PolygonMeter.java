@@ -7,7 +7,7 @@ import tickertape.ingest.IngestionRuns;
 import tickertape.metrics.Metrics;
 
 /**
- * Counts what each run costs in Polygon's budget: every request that passes the throttle is an API
+ * Counts what each run costs in Polygon's budget: every request the budget admits is an API
  * call, and every redelivery a retry.
  */
 public class PolygonMeter {
@@ -25,7 +25,7 @@ public class PolygonMeter {
         this.metrics = metrics;
     }
 
-    /** Just after the throttle let the request through. */
+    /** Just after the budget admitted the request. */
     public void admitted(Exchange exchange) {
         exchange.setProperty(ATTEMPTS_PROPERTY, exchange.getProperty(ATTEMPTS_PROPERTY, 0, Integer.class) + 1);
         runs.apiCall(exchange.getProperty(Ingestion.RUN_ID, Long.class));

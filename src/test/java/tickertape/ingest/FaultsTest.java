@@ -408,7 +408,7 @@ class FaultsTest extends IngestionTestSupport {
 
         List<RecordedRequest> requests = fake.requests().subList(since, fake.requestCount());
         assertThat(requests.size()).as("enough requests to fill many windows").isGreaterThan(4 * REQUESTS_PER_WINDOW);
-        // The fake sees a request a little after the throttle admits it: measure slightly less than the window.
+        // The fake sees a request a little after the budget admits it: measure slightly less than the window.
         Duration measured = BUDGET_WINDOW.multipliedBy(3).dividedBy(4);
         assertThat(FakePolygon.maxInAnyWindow(requests.stream().map(RecordedRequest::arrivedAt).toList(), measured))
                 .as("requests in any %s", measured).isLessThanOrEqualTo(REQUESTS_PER_WINDOW);

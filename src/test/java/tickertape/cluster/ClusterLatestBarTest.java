@@ -1,0 +1,109 @@
+package tickertape.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tickertape.AppTestSupport;
+import tickertape.ingest.IngestionJob;
+import tickertape.keys.ApiKeys;
+import tickertape.keys.Role;
+import tickertape.market.ExchangeCalendar;
+import tickertape.market.Timeframe;
+import tickertape.polygon.FakePolygon;
+import tickertape.sandbox.Aggregate;
+import tickertape.sandbox.SyntheticBars;
+
+/**
+ * Bars ingested through one instance are the latest bar the other serves, though it held the older
+ * one in memory: the writer's announcement reaches every instance's cache.
+ */
+class ClusterLatestBarTest {
+    private static final String TICKER = "SPY";
+    private static final LocalDate TUESDAY = LocalDate.of(2025, 3, 4);
+    private static final LocalDate WEDNESDAY = TUESDAY.plusDays(1);
+    /** An announcement takes milliseconds; only a stalled machine reaches this. */
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
+    private static final SyntheticBars SOURCE = new SyntheticBars(new ExchangeCalendar());
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final FakePolygon fake = new FakePolygon("pk_latest_" + System.nanoTime(),
+            Clock.fixed(midnight(WEDNESDAY.plusDays(1)), ZoneOffset.UTC));
+    private Instances instances;
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (instances != null) {
+            instances.close();
+        }
+        fake.close();
+    }
+
+    @Test
+    void barsIngestedThroughOneInstanceAreTheLatestTheOtherServes() throws Exception {
+        instances = new Instances(Map.of(
+                "camel.main.routes-include-pattern", AppTestSupport.ROUTES_WITHOUT_TICKERS,
+                "polygon.api-key", fake.expectedKey(),
+                "polygon.base-url", fake.baseUrl(),
+                "quality.repair-enabled", "false"));
+        Main writer = instances.start();
+        Main reader = instances.start();
+        instances.execute("insert into ticker(symbol, active) values ('" + TICKER + "', true)");
+        String key = new ApiKeys(instances.store()).issue(Role.BOT, "cluster test", 1_000_000).secret();
+
+        ingest(writer, TUESDAY);
+        assertThat(latestStart(reader, key)).as("read, so the reader holds it")
+                .isEqualTo(lastMinuteOf(TUESDAY).startMillis());
+        ingest(writer, WEDNESDAY);
+
+        long wednesdaysLast = lastMinuteOf(WEDNESDAY).startMillis();
+        Instances.await(DEADLINE, "the reader to serve Wednesday's last minute",
+                () -> latestStart(reader, key) == wednesdaysLast);
+    }
+
+    /** Ingests the day's minutes through {@code app} and waits for its run to end. */
+    private void ingest(Main app, LocalDate day) throws Exception {
+        long before = instances.queryLong("select count(*) from ingestion_run where status = 'SUCCEEDED'");
+        app.getCamelContext().createProducerTemplate().sendBody("direct:queue-jobs", List.of(
+                new IngestionJob("manual", TICKER, Timeframe.M1, midnight(day), midnight(day.plusDays(1)).minusMillis(1),
+                        false)));
+        Instances.await(RUN_TIMEOUT, "the run of " + day + " to succeed", () -> instances.queryLong(
+                "select count(*) from ingestion_run where status = 'SUCCEEDED'") > before);
+    }
+
+    /** The start (Unix ms) of the latest 1m bar {@code app} serves. */
+    private static long latestStart(Main app, String key) throws Exception {
+        String port = app.getCamelContext().resolvePropertyPlaceholders("{{camel.server.port}}");
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/api/v2/data/market/latest?ticker=" + TICKER + "&timeframe=1m"))
+                .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode latest = new ObjectMapper().readTree(response.body());
+        return Instant.parse(latest.path("bar").path("ts").asText()).toEpochMilli();
+    }
+
+    private static Aggregate lastMinuteOf(LocalDate day) {
+        List<Aggregate> minutes = SOURCE.minuteBars(TICKER, day);
+        return minutes.get(minutes.size() - 1);
+    }
+
+    private static Instant midnight(LocalDate day) {
+        return day.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
+    }
+}
