@@ -52,15 +52,7 @@ class KillNineIT {
              EmbeddedPostgres database = EmbeddedPostgres.builder().start()) {
             // each minute page arrives late, so every kill finds requests in flight
             fake.failMatching("/range/1/minute/", Integer.MAX_VALUE, Fault.responseDelay(Duration.ofMillis(800)));
-            Map<String, String> env = Map.of(
-                    "DATABASE_URL", "postgresql://postgres@localhost:" + database.getPort() + "/postgres",
-                    "POLYGON_API_KEY", fake.expectedKey(),
-                    "POLYGON_BASE_URL", fake.baseUrl(),
-                    "POLYGON_PAGE_LIMIT", String.valueOf(PAGE_LIMIT),
-                    "POLYGON_REQUESTS_PER_MINUTE", "1000",
-                    "TICKERTAPE_BACKFILL_FROM", FIRST.toString(),
-                    "TICKERTAPE_REFRESH_SCHEDULE", "0 0 0 1 1 ?",
-                    "TICKERTAPE_REPAIR_ENABLED", "false");
+            Map<String, String> env = environment(fake, database);
             Path workDir = AppProcess.newWorkDir(temp);
             // the same ports each time: the same instance, which closes its earlier life's runs at start
             int httpPort = AppProcess.freePort();
@@ -93,6 +85,57 @@ class KillNineIT {
             assertThat(pages).as("requests over %d kills, against the %d pages the source has", KILLS, sourcePages())
                     .isBetween(sourcePages(), sourcePages() + KILLS * CONCURRENT_JOBS);
         }
+    }
+
+    @Test
+    void anInstanceKilledMidBackfillHasItsRunsTakenOverByTheOtherAfterTheLeaseWithNothingLostOrDoubled()
+            throws Exception {
+        try (FakePolygon fake = new FakePolygon("pk_takeover_" + System.nanoTime(),
+                     Clock.fixed(midnight(LAST.plusDays(1)), ZoneOffset.UTC));
+             EmbeddedPostgres database = EmbeddedPostgres.builder().start()) {
+            fake.failMatching("/range/1/minute/", Integer.MAX_VALUE, Fault.responseDelay(Duration.ofMillis(800)));
+            Map<String, String> env = new java.util.HashMap<>(environment(fake, database));
+            // a short lease, renewed often, and a heal each second: the takeover within seconds
+            env.put("INGEST_RUN_LEASE", "PT4S");
+            env.put("INGEST_LEASE_RENEW_MILLIS", "500");
+            env.put("TICKERTAPE_HEAL_INTERVAL_MILLIS", "1000");
+            DataSource store = database.getPostgresDatabase();
+            try (AppProcess survivor = AppProcess.start(AppProcess.newWorkDir(temp.resolve("survivor")), env);
+                 AppProcess victim = AppProcess.start(AppProcess.newWorkDir(temp.resolve("victim")), env)) {
+                assertThat(survivor.awaitReady(START)).as(survivor.output()).isTrue();
+                assertThat(victim.awaitReady(START)).as(victim.output()).isTrue();
+                await("the victim to hold a running run", () -> query(store, "select count(*) from ingestion_run"
+                        + " where status = 'RUNNING' and owner like '%:" + victim.httpPort + "/%'") > 0);
+                victim.kill();
+                await("the survivor to finish the backfill", () -> minutesStored(store) == sourceMinutes()
+                        && query(store, "select count(*) from ingestion_run where status = 'RUNNING'") == 0);
+            }
+            assertThat(query(store, "select count(*) from ingestion_run where error like 'lease expired: %'"))
+                    .as("the victim's runs, closed once their lease ran out").isPositive();
+            assertThat(query(store, "select count(distinct (ticker, timeframe, ts)) from market_bar"))
+                    .isEqualTo(query(store, "select count(*) from market_bar"));
+            for (String ticker : TICKERS) {
+                assertThat(query(store, "select count(*) from market_bar where timeframe = '1d' and ticker = '"
+                        + ticker + "'")).as("%s 1d", ticker).isEqualTo(5);
+            }
+            int pages = fake.requests().size();
+            System.out.printf("KillNineIT: %d requests with one of two instances killed; the source has %d pages%n",
+                    pages, sourcePages());
+            assertThat(pages).as("the killed instance's pages in flight are the only ones asked for twice")
+                    .isBetween(sourcePages(), sourcePages() + CONCURRENT_JOBS);
+        }
+    }
+
+    private static Map<String, String> environment(FakePolygon fake, EmbeddedPostgres database) {
+        return Map.of(
+                "DATABASE_URL", "postgresql://postgres@localhost:" + database.getPort() + "/postgres",
+                "POLYGON_API_KEY", fake.expectedKey(),
+                "POLYGON_BASE_URL", fake.baseUrl(),
+                "POLYGON_PAGE_LIMIT", String.valueOf(PAGE_LIMIT),
+                "POLYGON_REQUESTS_PER_MINUTE", "1000",
+                "TICKERTAPE_BACKFILL_FROM", FIRST.toString(),
+                "TICKERTAPE_REFRESH_SCHEDULE", "0 0 0 1 1 ?",
+                "TICKERTAPE_REPAIR_ENABLED", "false");
     }
 
     /** Pages of the week: one per ticker for 1d, the minutes in pages of PAGE_LIMIT. */

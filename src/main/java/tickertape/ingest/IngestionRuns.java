@@ -114,11 +114,13 @@ public class IngestionRuns {
         }
     }
 
-    /** True when the series' last run ended FAILED less than {@code within} ago. */
+    /** True when the series' last run ended FAILED less than {@code within} ago, but by an expired lease. */
     public boolean failedWithin(String ticker, Timeframe timeframe, Duration within)
             throws SQLException {
+        // a run whose process died (lease expired) failed for no reason of the series': taken over at once
         String sql = """
                 select status = 'FAILED' and finished_at > now() - ? * interval '1 millisecond'
+                       and not starts_with(coalesce(error, ''), 'lease expired: ')
                 from ingestion_run where ticker = ? and timeframe = ? order by started_at desc limit 1""";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
