@@ -1,6 +1,7 @@
 package tickertape.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,6 +70,14 @@ class StatusPageTemplateTest {
         }
 
         assertThat(template).as("{{{name}}} and {{&name}} write a value without escaping it").doesNotContain("{{{", "{{&");
+    }
+
+    @Test
+    void aNameTheViewLacksFailsTheRenderRatherThanWritingNothing() {
+        HtmlTemplate misspelt = new HtmlTemplate("status/misspelt.mustache");
+
+        assertThatThrownBy(() -> misspelt.render(StatusPageView.of(page.data())))
+                .hasStackTraceContaining("status/misspelt.mustache: no verison in the view");
     }
 
     @Test
