@@ -57,6 +57,7 @@ import tickertape.quality.DataQuality;
 import tickertape.quality.QualityConfiguration;
 import tickertape.sandbox.SandboxPolygonServer;
 import tickertape.status.DatabaseHealthCheck;
+import tickertape.status.HtmlTemplate;
 import tickertape.status.RecentCoverage;
 import tickertape.status.StatusPage;
 import tickertape.status.StatusReport;
@@ -249,6 +250,7 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("statusReport", statusReport);
         registry.bind("statusPage", new StatusPage(statusReport, storeGauges, recentCoverage, runs, deadLetters,
                 api, Clock.systemUTC()));
+        registry.bind("statusPageTemplate", new HtmlTemplate("status/page.mustache"));
     }
 
     /** A setting of application.properties, trimmed; its absence is a start-up error naming it. */

@@ -9,11 +9,11 @@ import tickertape.market.Timeframe;
  * in monitoring/prometheus/tickertape-rules.yml: a series the page calls stale is one that alerts.
  */
 enum SeriesHealth {
-    OK("ok", "OK"),
-    BEHIND("warn", "Behind"),
-    BACKFILLING("warn", "Backfilling"),
-    STALE("bad", "Stale"),
-    EMPTY("bad", "No bars");
+    OK(Tone.OK, "OK", "≤ 30 min behind, history complete"),
+    BEHIND(Tone.WARN, "Behind", "> 30 min (1d: 17 h)"),
+    BACKFILLING(Tone.WARN, "Backfilling", "history being fetched"),
+    STALE(Tone.BAD, "Stale", "> 1 h (1d: 18 h): alerts"),
+    EMPTY(Tone.BAD, "No bars", "nothing stored");
 
     /** Refreshes run every 15 minutes: a little more than that is normal, especially for thin tickers. */
     private static final Duration INTRADAY_BEHIND = Duration.ofMinutes(30);
@@ -22,12 +22,27 @@ enum SeriesHealth {
     private static final Duration DAILY_BEHIND = Duration.ofHours(17);
     private static final Duration DAILY_STALE = Duration.ofHours(18);
 
-    final String cssClass;
-    final String label;
+    private final Tone tone;
+    private final String label;
+    /** What the state means, as the page's legend says it. */
+    private final String meaning;
 
-    SeriesHealth(String cssClass, String label) {
-        this.cssClass = cssClass;
+    SeriesHealth(Tone tone, String label, String meaning) {
+        this.tone = tone;
         this.label = label;
+        this.meaning = meaning;
+    }
+
+    Tone tone() {
+        return tone;
+    }
+
+    String label() {
+        return label;
+    }
+
+    String meaning() {
+        return meaning;
     }
 
     /**

@@ -3,18 +3,22 @@ package tickertape.status;
 import java.util.List;
 import java.util.Locale;
 
-/** A small inline SVG line of closes, scaled to its own range; green when the last is at or above the first. */
-final class Sparkline {
+/**
+ * A small inline SVG line of closes, scaled to its own range. status/page.mustache draws it from these
+ * figures.
+ *
+ * @param direction "up" (green) when the last close is at or above the first, else "down"
+ * @param points the polyline's points, "x,y x,y …" in the {@value #WIDTH} × {@value #HEIGHT} box
+ */
+record Sparkline(String label, String direction, String points) {
     static final int WIDTH = 168;
     static final int HEIGHT = 40;
     private static final double PAD = 2;
 
-    private Sparkline() {
-    }
-
-    static String svg(String label, List<Double> closes) {
+    /** The line of {@code closes}, oldest first; null for fewer than two (there is no line to draw). */
+    static Sparkline of(String label, List<Double> closes) {
         if (closes.size() < 2) {
-            return "<span class=\"muted\">no 1h bars yet</span>";
+            return null;
         }
         double min = closes.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double max = closes.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
@@ -25,10 +29,15 @@ final class Sparkline {
             double y = PAD + (max - closes.get(i)) * (HEIGHT - 2 * PAD) / range;
             points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
         }
-        boolean up = closes.get(closes.size() - 1) >= closes.get(0);
-        return "<svg class=\"spark " + (up ? "up" : "down") + "\" width=\"" + WIDTH + "\" height=\"" + HEIGHT
-                + "\" viewBox=\"0 0 " + WIDTH + " " + HEIGHT + "\" role=\"img\" aria-label=\"" + Html.escape(label) + "\">"
-                + "<title>" + Html.escape(label) + "</title>"
-                + "<polyline fill=\"none\" stroke-width=\"1.5\" points=\"" + points.toString().trim() + "\"/></svg>";
+        String direction = closes.get(closes.size() - 1) >= closes.get(0) ? "up" : "down";
+        return new Sparkline(label, direction, points.toString().trim());
+    }
+
+    int width() {
+        return WIDTH;
+    }
+
+    int height() {
+        return HEIGHT;
     }
 }

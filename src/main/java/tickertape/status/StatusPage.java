@@ -17,7 +17,8 @@ import tickertape.polygon.DeadLetters;
 
 /**
  * {@code GET /}: gathers what ops look at (the status report, the series spans the metrics keep, the
- * recent coverage and gaps {@link RecentCoverage} keeps, runs, dead letters, recent closes) and has {@link StatusPageView} render it. Open to everyone like
+ * recent coverage and gaps {@link RecentCoverage} keeps, runs, dead letters, recent closes) into a
+ * {@link StatusPageView}, which the status-page route renders with status/page.mustache. Open to everyone like
  * {@code /api/v2/status}: it shows nothing that report does not, plus dead letters (requests without key).
  */
 public class StatusPage {
@@ -55,19 +56,26 @@ public class StatusPage {
         this.clock = clock;
     }
 
-    /** @param host the request's Host header, for the copy-paste curl commands (a default when unusable) */
-    public String render(String host) throws SQLException {
-        StatusPageView.Data data = new StatusPageView.Data(
+    /**
+     * What the page shows now, for status/page.mustache to render.
+     *
+     * @param host the request's Host header, for the copy-paste curl commands (a default when unusable)
+     */
+    @SuppressWarnings("unchecked")
+    public StatusPageView view(String host) throws SQLException {
+        Map<String, Object> overview = runs.overview(RECENT_RUNS);
+        return StatusPageView.of(new StatusPageView.Data(
                 report.report(),
-                gauges,
+                gauges.spans(),
+                gauges.sessionTime(),
                 coverage.latest().orElse(null),
                 coverage.days(),
-                runs.overview(RECENT_RUNS),
+                (List<Map<String, Object>>) overview.get("running"),
+                (List<Map<String, Object>>) overview.get("recent"),
                 deadLetters.list(DEAD_LETTERS),
                 recentCloses(),
                 baseUrl(host),
-                clock.instant());
-        return new StatusPageView(data).html();
+                clock.instant()));
     }
 
     private Map<String, List<Double>> recentCloses() throws SQLException {

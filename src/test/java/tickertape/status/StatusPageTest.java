@@ -201,7 +201,7 @@ class StatusPageTest extends AppTestSupport {
         assertThat(line.group(3)).as("open gaps").isEqualTo("1");
         assertThat(line.group(4)).as("confirmed-empty gaps").isEqualTo("1");
         assertThat(line.group(5).replaceAll("<[^>]+>", "")).isEqualTo("▲ " + COVERAGE_DAYS + "d "
-                + StatusPageView.coveragePercent(coverage) + " · 1 gap +1 empty");
+                + PageText.coveragePercent(coverage) + " · 1 gap +1 empty");
     }
 
     @Test
