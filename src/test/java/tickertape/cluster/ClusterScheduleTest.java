@@ -26,7 +26,8 @@ import org.quartz.impl.SchedulerRepository;
 /**
  * Two instances on one database, both with the same ticker refreshed every two seconds and a repair
  * every two seconds: each scheduled fire of each runs on one instance only (Quartz's clustered JDBC
- * JobStore), however many instances have the route, from the moment the second one joins.
+ * JobStore), however many instances have the route, from the moment the second one joins. A ticker
+ * block set inactive has no trigger on the schedule at all.
  */
 class ClusterScheduleTest {
     private static final List<TriggerKey> SCHEDULES = List.of(new TriggerKey("SPY", "refresh"),
@@ -66,13 +67,15 @@ class ClusterScheduleTest {
 
         List<Fire> whileBothRan = fires.stream().filter(fire -> fire.scheduled().after(secondStarting)).toList();
         assertThat(whileBothRan).as("fires of both instances").doesNotHaveDuplicates();
+        assertThat(instances.queryLong("select count(*) from qrtz_triggers where trigger_group = 'refresh'"
+                + " and trigger_name = 'IDLE'")).as("the inactive block's refresh triggers").isZero();
     }
 
     /** One fire: the schedule's trigger and the time it was scheduled for. */
     private record Fire(TriggerKey schedule, Date scheduled) {
     }
 
-    /** routes/ with one ticker block, as both instances would read it from one share. */
+    /** routes/ with a ticker block and an inactive one, as both instances would read them from one share. */
     private static Path routesWithTicker() throws IOException {
         Path copy = Files.createTempDirectory("tickertape-routes-");
         try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
@@ -89,6 +92,14 @@ class ClusterScheduleTest {
                     parameters:
                       - name: symbol
                         value: SPY
+                - templatedRoute:
+                    routeTemplateRef: ticker
+                    routeId: ticker-IDLE
+                    parameters:
+                      - name: symbol
+                        value: IDLE
+                      - name: active
+                        value: "false"
                 """);
         return copy;
     }
