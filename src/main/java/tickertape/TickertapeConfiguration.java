@@ -226,6 +226,7 @@ public class TickertapeConfiguration implements CamelConfiguration {
                 new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit));
         registry.bind("ingestion", ingestion);
         registry.bind("tickerRoutes", tickerRoutes);
+        context.addStartupListener(tickerRoutes);
         registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis,
                 polygonMaxRetryDelayMillis));
         // After polygonMode: the sandbox has a budget of its own.

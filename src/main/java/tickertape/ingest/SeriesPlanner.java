@@ -138,8 +138,8 @@ public class SeriesPlanner {
 
     private boolean sessionClosedBetween(Instant from, Instant to) {
         for (LocalDate day = exchangeDate(from); !day.isAfter(exchangeDate(to)); day = day.plusDays(1)) {
-            Instant close = calendar.extendedClose(day);
-            if (calendar.isTradingDay(day) && close.isAfter(from) && !close.isAfter(to)) {
+            if (calendar.isTradingDay(day) && calendar.extendedClose(day).isAfter(from)
+                    && !calendar.extendedClose(day).isAfter(to)) {
                 return true;
             }
         }

@@ -20,15 +20,19 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.RoutePolicySupport;
+import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * Ties each ticker block of routes/tickers.camel.yaml (a route from the {@code ticker} template) to
  * the store: when its route starts (as the route's policy), the ticker is registered and its
  * backfill/catch-up is queued; when the file changes, {@link #reload} adds, re-creates and removes
- * ticker routes to match it.
+ * ticker routes to match it. A ticker's refresh trigger is on the cluster's schedule only while its
+ * route runs (see {@link #unschedule}).
  */
-public class TickerRoutes extends RoutePolicySupport implements CamelContextAware {
+public class TickerRoutes extends RoutePolicySupport implements CamelContextAware, StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(TickerRoutes.class);
     /** The route group every route of the ticker template carries. */
     public static final String GROUP = "tickers";
@@ -85,6 +90,17 @@ public class TickerRoutes extends RoutePolicySupport implements CamelContextAwar
         }
         LOG.info("Ticker {} active (route {})", block.symbol(), route.getRouteId());
         producer().asyncSendBody("seda:ticker-started", block);
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // the routes may still be starting, their endpoints scheduling: see onCamelContextFullyStarted
+    }
+
+    /** Once every route has started: the refreshes of the blocks set inactive off the schedule. */
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws SchedulerException {
+        unscheduleInactive();
     }
 
     /** The symbols of the ticker routes now defined, as the YAML declares them (hot-reloaded). */
@@ -205,6 +221,7 @@ public class TickerRoutes extends RoutePolicySupport implements CamelContextAwar
                         rootMessage(e));
             }
         }
+        unscheduleInactive();
     }
 
     /**
@@ -262,8 +279,33 @@ public class TickerRoutes extends RoutePolicySupport implements CamelContextAwar
     }
 
     private void remove(String routeId) throws Exception {
+        Route route = context.getRoute(routeId);
         context.getRouteController().stopRoute(routeId);
         context.removeRoute(routeId);
+        unschedule(route);
+    }
+
+    /** The refreshes of the ticker routes that do not run (active: false) off the schedule. */
+    private void unscheduleInactive() throws SchedulerException {
+        for (RouteDefinition definition : definitions()) {
+            ServiceStatus status = context.getRouteController().getRouteStatus(definition.getRouteId());
+            if (status != null && !status.isStarted()) {
+                unschedule(context.getRoute(definition.getRouteId()));
+            }
+        }
+    }
+
+    /**
+     * Takes a ticker route's refresh trigger off the cluster's schedule. camel-quartz leaves a clustered
+     * trigger in the store when its route stops or goes (other instances may run it), and schedules one
+     * when the route's endpoint starts, even for a route that is not started (active: false): either way
+     * a trigger would go on firing with nothing to run. The route started again (re-created, a restart)
+     * schedules it again.
+     */
+    private static void unschedule(Route route) throws SchedulerException {
+        if (route != null && route.getEndpoint() instanceof QuartzEndpoint refresh) {
+            refresh.getComponent().getScheduler().unscheduleJob(refresh.getTriggerKey());
+        }
     }
 
     /** Every distinct message down the cause chain: the YAML parser's names the line and column. */

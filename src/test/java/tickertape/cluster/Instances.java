@@ -16,8 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import tickertape.TickertapeConfiguration;
 
 /**
@@ -39,7 +43,21 @@ final class Instances implements AutoCloseable {
 
     /** Starts one more instance; returns once its routes run. */
     Main start() throws Exception {
+        return start(context -> { });
+    }
+
+    /**
+     * Starts one more instance, handing its CamelContext to {@code beforeStart} once it is configured
+     * and before anything in it starts; returns once its routes run.
+     */
+    Main start(Consumer<CamelContext> beforeStart) throws Exception {
         Main main = new Main();
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                beforeStart.accept(configured.getCamelContext());
+            }
+        });
         main.configure().addConfiguration(TickertapeConfiguration.class);
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("tickertape.database.url", "postgresql://postgres@localhost:" + database.getPort() + "/postgres");

@@ -3,10 +3,15 @@ package tickertape.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -16,9 +21,10 @@ import tickertape.market.Timeframe;
 /**
  * Ops edit routes/tickers.camel.yaml while the app runs (README, Ingestion, "Tickers"): here on a copy
  * of routes/ that the app loads and watches, with route reload on. A block added registers its ticker,
- * starts its route and backfills it; a block removed stops the route and marks the ticker inactive,
- * keeping its bars; a file that does not parse, or a block with a bad symbol, is logged with the file
- * and line and changes nothing that runs.
+ * starts its route and backfills it; a block removed stops the route, takes its refresh off the
+ * schedule and marks the ticker inactive, keeping its bars; a block changed is re-created, its refresh
+ * rescheduled as it now says; a file that does not parse, or a block with a bad symbol, is logged with
+ * the file and line and changes nothing that runs.
  */
 class TickerBlocksTest extends IngestionTestSupport {
     /** A file edit is picked up by a poll every 2 s once it is stable; the backfill then takes seconds. */
@@ -62,6 +68,7 @@ class TickerBlocksTest extends IngestionTestSupport {
 
         await(PICKED_UP, "NEWT to be registered as active", () -> tickerActive(symbol) == Boolean.TRUE);
         await(PICKED_UP, "route " + routeId + " to start", () -> routeStatus(routeId) == ServiceStatus.Started);
+        assertThat(refreshTriggers(symbol)).as("its refresh on the cluster's schedule").isEqualTo(1);
         await(RUN_TIMEOUT, "the backfill runs of NEWT 1m and 1d to end", () -> queryLong(
                 "select count(*) from ingestion_run where ticker = '" + symbol + "' and trigger = 'backfill'"
                         + " and status <> 'RUNNING'") == 2 && noOpenRun(symbol, "1m")
@@ -85,10 +92,33 @@ class TickerBlocksTest extends IngestionTestSupport {
         await(PICKED_UP, "route " + routeId + " to be removed", () -> routeStatus(routeId) == null);
         await(PICKED_UP, "NEWT to be inactive", () -> tickerActive(symbol) == Boolean.FALSE);
         assertThat(context.getRoute(routeId)).isNull();
+        assertThat(refreshTriggers(symbol)).as("its refresh off the cluster's schedule").isZero();
+        assertThat(refreshTriggers(KEPT)).isEqualTo(1);
         assertThat(queryLong("select count(*) from market_bar where ticker = '" + symbol + "'"))
                 .as("its bars stay").isEqualTo(bars);
         assertThat(tickerActive(KEPT)).isTrue();
         assertThat(routeStatus("ticker-" + KEPT)).isEqualTo(ServiceStatus.Started);
+    }
+
+    @Test
+    void aBlockChangedInPlaceHasItsRefreshRescheduledAndSetInactiveHasNone() throws Exception {
+        String symbol = "EDIT";
+        String routeId = "ticker-" + symbol;
+        String schedule = "0 30 12 1 1 ? 2098";
+
+        writeFile(tickersFile, tickerBlock(KEPT) + tickerBlock(symbol));
+        await(PICKED_UP, "route " + routeId + " to start", () -> routeStatus(routeId) == ServiceStatus.Started);
+        assertThat(refreshSchedules(symbol)).containsExactly("0 0 0 1 1 ? 2099");
+
+        writeFile(tickersFile, tickerBlock(KEPT) + tickerBlock(symbol, "schedule", schedule));
+        await(PICKED_UP, "the refresh of " + symbol + " to be rescheduled",
+                () -> refreshSchedules(symbol).equals(List.of(schedule)));
+        await(PICKED_UP, "route " + routeId + " to run again", () -> routeStatus(routeId) == ServiceStatus.Started);
+
+        writeFile(tickersFile, tickerBlock(KEPT) + tickerBlock(symbol, "active", "false"));
+        await(PICKED_UP, "route " + routeId + " to be re-created stopped, with no refresh on the schedule",
+                () -> routeStatus(routeId) == ServiceStatus.Stopped && refreshSchedules(symbol).isEmpty());
+        assertThat(refreshSchedules(KEPT)).hasSize(1);
     }
 
     @Test
@@ -146,6 +176,35 @@ class TickerBlocksTest extends IngestionTestSupport {
 
     private ServiceStatus routeStatus(String routeId) {
         return context.getRoute(routeId) == null ? null : context.getRouteController().getRouteStatus(routeId);
+    }
+
+    /** The symbol's refresh triggers in Quartz's store (the schedule every instance shares). */
+    private long refreshTriggers(String symbol) throws SQLException {
+        return refreshSchedules(symbol).size();
+    }
+
+    /** The cron of each of the symbol's refresh triggers in Quartz's store. */
+    private List<String> refreshSchedules(String symbol) throws SQLException {
+        List<String> schedules = new ArrayList<>();
+        try (Connection connection = dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement("select cron_expression from qrtz_cron_triggers"
+                     + " where trigger_group = 'refresh' and trigger_name = ?")) {
+            statement.setString(1, symbol);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    schedules.add(rows.getString(1));
+                }
+            }
+        }
+        return schedules;
+    }
+
+    /** A ticker block with one optional parameter of the template set. */
+    private static String tickerBlock(String symbol, String parameter, String value) {
+        return tickerBlock(symbol) + """
+                      - name: %s
+                        value: "%s"
+                """.formatted(parameter, value);
     }
 
     /** ticker.active of the symbol, null when it is not registered. */
