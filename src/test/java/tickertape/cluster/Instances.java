@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.apache.camel.main.Main;
-import tickertape.TickertapeConfiguration;
 
 /**
  * Several instances of the app in this JVM on one PostgreSQL of the test's own (as DATABASE_URL names
@@ -40,7 +39,7 @@ final class Instances implements AutoCloseable {
     /** Starts one more instance; returns once its routes run. */
     Main start() throws Exception {
         Main main = new Main();
-        main.configure().addConfiguration(TickertapeConfiguration.class);
+        tickertape.Main.configure(main.configure());
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("tickertape.database.url", "postgresql://postgres@localhost:" + database.getPort() + "/postgres");
         overrides.put("tickertape.data-dir", Files.createTempDirectory("tickertape-instance-").toString());
