@@ -1,5 +1,7 @@
 package tickertape;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,8 +36,13 @@ public final class RouteFiles extends MainListenerSupport {
         public Collection<Resource> findRouteResourcesFromDirectory(CamelContext context, String excludePattern,
                 String includePattern) {
             Map<String, Resource> byName = new LinkedHashMap<>();
-            for (Resource file : super.findRouteResourcesFromDirectory(context, excludePattern, includePattern)) {
-                byName.putIfAbsent(fileName(file.getLocation()), file);
+            for (String pattern : includePattern.split(",")) {
+                if (isAbsentDirectory(pattern)) {
+                    continue; // no routes directory: no files of its own (Camel would fail on it)
+                }
+                for (Resource file : super.findRouteResourcesFromDirectory(context, excludePattern, pattern)) {
+                    byName.putIfAbsent(fileName(file.getLocation()), file);
+                }
             }
             LOG.info("Route files: {}", byName.values().stream().map(Resource::getLocation)
                     .collect(Collectors.joining(", ")));
@@ -43,7 +50,16 @@ public final class RouteFiles extends MainListenerSupport {
         }
     }
 
-    /** classpath:routes/ingest.camel.yaml and file:/srv/routes/ingest.camel.yaml are both ingest.camel.yaml. */
+    /** True for file:dir/*.camel.yaml when dir is not there. */
+    private static boolean isAbsentDirectory(String pattern) {
+        if (!pattern.startsWith("file:")) {
+            return false;
+        }
+        Path directory = Path.of(pattern.substring("file:".length())).getParent();
+        return directory != null && !Files.isDirectory(directory);
+    }
+
+    /** file:/srv/routes/ingest.camel.yaml and file:/opt/tickertape.jar!/routes/ingest.camel.yaml: ingest.camel.yaml. */
     private static String fileName(String location) {
         return location.substring(Math.max(location.lastIndexOf('/'), location.lastIndexOf(':')) + 1);
     }
