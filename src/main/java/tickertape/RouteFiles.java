@@ -32,9 +32,15 @@ public final class RouteFiles extends MainListenerSupport {
     }
 
     private static final class FirstOfEachName extends DefaultRoutesCollector {
+        /** What was logged: Camel asks twice at start (for modelines, then for routes), the log says it once. */
+        private String logged;
+
         @Override
         public Collection<Resource> findRouteResourcesFromDirectory(CamelContext context, String excludePattern,
                 String includePattern) {
+            if (includePattern == null) {
+                return super.findRouteResourcesFromDirectory(context, excludePattern, null);
+            }
             Map<String, Resource> byName = new LinkedHashMap<>();
             for (String pattern : includePattern.split(",")) {
                 if (isAbsentDirectory(pattern)) {
@@ -44,8 +50,11 @@ public final class RouteFiles extends MainListenerSupport {
                     byName.putIfAbsent(fileName(file.getLocation()), file);
                 }
             }
-            LOG.info("Route files: {}", byName.values().stream().map(Resource::getLocation)
-                    .collect(Collectors.joining(", ")));
+            String locations = byName.values().stream().map(Resource::getLocation).collect(Collectors.joining(", "));
+            if (!locations.equals(logged)) {
+                LOG.info("Route files: {}", locations);
+                logged = locations;
+            }
             return byName.values();
         }
     }
