@@ -9,12 +9,12 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
-import tickertape.TickertapeConfiguration;
 
 /**
- * The whole application in this JVM, started as tickertape.Main starts it (same configuration class,
- * application.properties, routes/ and sql/ of the working directory), with a few overrides: its own
- * data directory, free ports, no route reload, no ticker blocks (nothing runs unless the bench asks).
+ * The whole application in this JVM, started as tickertape.Main starts it (same configuration,
+ * application.properties, routes/ of the working directory, the migrations in the jar), with a few
+ * overrides: its own data directory, free ports, no route reload, no ticker blocks (nothing runs unless
+ * the bench asks).
  */
 final class InProcessApp implements AutoCloseable {
     final Main main;
@@ -43,7 +43,7 @@ final class InProcessApp implements AutoCloseable {
                 "file:routes/polygon.camel.yaml,file:routes/ingest.camel.yaml,file:routes/api*.camel.yaml");
         overrides.putAll(extra);
         Main main = new Main();
-        main.configure().addConfiguration(TickertapeConfiguration.class);
+        tickertape.Main.configure(main.configure());
         overrides.forEach(main::addOverrideProperty);
         try {
             main.start();

@@ -215,7 +215,7 @@ final class Report {
                         s.get("pipeline_s"), s.get("copy_s")));
             }
         }
-        md.append("\nThe seed system's own table (POLYGON.md), our figures beside its targets:\n\n")
+        md.append("\nThe seed system's own table (docs/POLYGON.md), our figures beside its targets:\n\n")
                 .append("| what | target | seed measured | tickertape (this run) | how measured |\n|---|---|---|---|---|\n");
         Object single = get("seed", "single_insert_ms");
         Object bulk = get("seed", "bulk_50_ms");

@@ -11,7 +11,7 @@ import tickertape.ingest.BarStore;
 import tickertape.sandbox.Aggregate;
 
 /**
- * The seed system's write figures (POLYGON.md): one bar, and 50 bars, written as the app writes
+ * The seed system's write figures (docs/POLYGON.md): one bar, and 50 bars, written as the app writes
  * them (BarStore: one transaction, upsert + roll-up of 5m..4h, fsync on), each repetition new bars.
  */
 final class SeedBench {

@@ -4,11 +4,12 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.MainConfigurationProperties;
 import tickertape.keys.KeysCommand;
 
 /**
- * Starts tickertape: Camel Main with the settings in application.properties and the routes in
- * routes/; or, with {@code keys ...}, runs the key management command instead. A start-up problem
+ * Starts tickertape: Camel Main with the settings in application.properties and the routes of
+ * routes/ or packaged in the jar ({@link RouteFiles}); or, with {@code keys ...}, runs the key management command instead. A start-up problem
  * the operator can fix is printed as one line, with a non-zero exit.
  */
 public final class Main {
@@ -25,7 +26,7 @@ public final class Main {
             System.exit(keys.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         org.apache.camel.main.Main camel = new org.apache.camel.main.Main();
-        camel.configure().addConfiguration(TickertapeConfiguration.class);
+        configure(camel.configure());
         try {
             System.exit(camel.run(args));
         } catch (Exception e) {
@@ -37,6 +38,12 @@ public final class Main {
             System.err.println("tickertape: " + failure.getMessage());
             System.exit(2);
         }
+    }
+
+    /** The app as every start builds it, the tests' included: its beans, and which route files it loads. */
+    public static void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(TickertapeConfiguration.class);
+        configuration.addMainListener(new RouteFiles());
     }
 
     /** A failed start may have started the embedded database already: stop it, leave no orphan. */

@@ -14,15 +14,23 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tickertape.market.ExchangeCalendar;
+import tickertape.sandbox.Aggregate;
+import tickertape.sandbox.SyntheticBars;
 import tickertape.store.EmbeddedServer;
 
 /**
@@ -67,6 +75,119 @@ class AppLifecycleIT {
             assertThat(restarted.awaitReady(START)).as(restarted.output()).isTrue();
             assertThat(query(workDir, "select count(*) from ticker where symbol = 'KEPT'")).isEqualTo(1);
         }
+    }
+
+    @Test
+    void runsFromADirectoryWithoutRoutesOrSqlOnWhatTheJarCarries() throws Exception {
+        Path workDir = AppProcess.emptyWorkDir(temp);
+        try (AppProcess app = AppProcess.start(workDir, Map.of())) {
+            assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+            assertThat(app.getManagement("/observe/health").orElseThrow().statusCode()).isEqualTo(200);
+            assertThat(tickers(app)).containsExactly("IWM", "QQQ", "SPY", "UVXY");
+            assertThat(routeFiles(app)).hasSize(PACKAGED_ROUTE_FILES.size()).allMatch(AppLifecycleIT::isPackaged);
+            assertServesTheSandboxBars(app, "SPY");
+        }
+        try (var made = Files.list(workDir)) {
+            assertThat(made.map(path -> path.getFileName().toString()).filter(name -> !name.endsWith(".log")))
+                    .as("nothing but its data").containsExactly("data");
+        }
+    }
+
+    @Test
+    void aRoutesDirectoryReplacesThePackagedFileOfItsNameAndItsTickerEditsApplyWhileRunning() throws Exception {
+        // As the README tells ops: the packaged tickers file copied out of the jar, edited, pointed at.
+        Path opsRoutes = Files.createDirectories(temp.resolve("ops-routes"));
+        Path tickersFile = opsRoutes.resolve("tickers.camel.yaml");
+        try (ZipFile jar = new ZipFile(AppProcess.JAR.toFile())) {
+            Files.write(tickersFile, jar.getInputStream(jar.getEntry("routes/tickers.camel.yaml")).readAllBytes());
+        }
+        Files.writeString(tickersFile, tickerBlock("DIA"), StandardOpenOption.APPEND);
+
+        try (AppProcess app = AppProcess.start(AppProcess.emptyWorkDir(temp), Map.of(
+                "TICKERTAPE_ROUTES_DIR", opsRoutes.toString(), "TICKERTAPE_ROUTES_RELOAD", "true"))) {
+            assertThat(app.awaitReady(START)).as(app.output()).isTrue();
+            assertThat(tickers(app)).containsExactly("DIA", "IWM", "QQQ", "SPY", "UVXY");
+            List<String> loaded = routeFiles(app);
+            assertThat(loaded).hasSize(PACKAGED_ROUTE_FILES.size()).contains("file:" + tickersFile);
+            assertThat(loaded).filteredOn(location -> !location.equals("file:" + tickersFile))
+                    .allMatch(AppLifecycleIT::isPackaged)
+                    .noneMatch(location -> location.endsWith("/tickers.camel.yaml"));
+            assertServesTheSandboxBars(app, "DIA");
+
+            Files.writeString(tickersFile, tickerBlock("XLE"), StandardOpenOption.APPEND);
+            long deadline = System.nanoTime() + START.toNanos();
+            while (!tickers(app).contains("XLE")) {
+                assertThat(System.nanoTime()).as("XLE added while running\n" + app.output()).isLessThan(deadline);
+                Thread.sleep(500);
+            }
+            assertThat(tickers(app)).containsExactly("DIA", "IWM", "QQQ", "SPY", "UVXY", "XLE");
+        }
+    }
+
+    private static final List<String> PACKAGED_ROUTE_FILES = packagedRouteFiles();
+
+    private static List<String> packagedRouteFiles() {
+        try (var files = Files.list(Path.of("routes"))) {
+            return files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".camel.yaml"))
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A route file read from inside the jar (a classpath: pattern finds it there). */
+    private static boolean isPackaged(String location) {
+        return location.startsWith("file:" + AppProcess.JAR + "!/routes/");
+    }
+
+    private static List<String> tickers(AppProcess app) throws Exception {
+        JsonNode status = JSON.readTree(app.get("/api/v2/status").orElseThrow().body());
+        List<String> symbols = new java.util.ArrayList<>();
+        status.path("tickers").forEach(ticker -> symbols.add(ticker.asText()));
+        return symbols;
+    }
+
+    /** The route files the app loaded, as it logs them at start. */
+    private static List<String> routeFiles(AppProcess app) {
+        Matcher line = Pattern.compile("Route files: (.*)").matcher(app.output());
+        assertThat(line.find()).as(app.output()).isTrue();
+        return List.of(line.group(1).trim().split(", "));
+    }
+
+    /**
+     * The newest 1m bar the app serves for {@code ticker} once its backfill has stored one, which is the
+     * sandbox's own bar of that minute.
+     */
+    private static void assertServesTheSandboxBars(AppProcess app, String ticker) throws Exception {
+        String opsKey = Files.readString(app.workDir.resolve("data/ops.key")).trim();
+        String latest = "/api/v2/data/market/latest?ticker=" + ticker + "&timeframe=1m";
+        long deadline = System.nanoTime() + START.toNanos();
+        while (status(app, latest, opsKey) != 200) {
+            assertThat(System.nanoTime()).as("a stored " + ticker + " bar\n" + app.output()).isLessThan(deadline);
+            Thread.sleep(500);
+        }
+        HttpResponse<String> reply = app.get(latest, "Authorization", "Bearer " + opsKey).orElseThrow();
+        JsonNode bar = JSON.readTree(reply.body()).path("bar");
+        Instant start = Instant.parse(bar.path("ts").asText());
+        Aggregate sandboxBar = new SyntheticBars(new ExchangeCalendar())
+                .minuteBars(ticker, start.atZone(ExchangeCalendar.ZONE).toLocalDate()).stream()
+                .filter(minute -> minute.startMillis() == start.toEpochMilli()).findFirst().orElseThrow();
+        assertThat(bar.path("open").asDouble()).isEqualTo(sandboxBar.open());
+        assertThat(bar.path("high").asDouble()).isEqualTo(sandboxBar.high());
+        assertThat(bar.path("low").asDouble()).isEqualTo(sandboxBar.low());
+        assertThat(bar.path("close").asDouble()).isEqualTo(sandboxBar.close());
+        assertThat(bar.path("volume").asDouble()).isEqualTo(sandboxBar.volume());
+    }
+
+    private static String tickerBlock(String symbol) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: ticker
+                    routeId: ticker-%s
+                    parameters:
+                      - name: symbol
+                        value: %s
+                """.formatted(symbol, symbol);
     }
 
     @Test
@@ -281,16 +402,20 @@ class AppLifecycleIT {
     @Test
     void aFailedMigrationIsNamedAndRolledBack() throws Exception {
         Path workDir = AppProcess.newWorkDir(temp);
+        AppProcess.copyTree(Path.of("sql"), workDir.resolve("sql"));
         Files.writeString(workDir.resolve("sql/V900__broken.sql"),
                 "create table half_done(id int);\ninsert into no_such_table values (1);\n");
-        try (AppProcess app = AppProcess.start(workDir, Map.of())) {
+        // The packaged migrations and a broken one after them, from a directory: the setting as a system property.
+        Map<String, String> migrationsFromSql = Map.of("JAVA_TOOL_OPTIONS",
+                "-Dtickertape.database.migrations=filesystem:sql");
+        try (AppProcess app = AppProcess.start(workDir, migrationsFromSql)) {
             Optional<Integer> exit = app.awaitExit(START);
             assertThat(exit).as(app.output()).isPresent();
             assertThat(exit.get()).isNotZero();
             assertThat(app.output()).contains("Database migration failed").contains("V900__broken.sql");
         }
         Files.delete(workDir.resolve("sql/V900__broken.sql"));
-        try (AppProcess app = AppProcess.start(workDir, Map.of())) {
+        try (AppProcess app = AppProcess.start(workDir, migrationsFromSql)) {
             assertThat(app.awaitReady(START)).as(app.output()).isTrue();
             assertThat(query(workDir, "select count(*) from pg_tables where tablename = 'half_done'")).isZero();
         }

@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 
 /**
  * The packaged app (target/tickertape.jar) run as a separate process, the way ops run it: in its own
- * working directory holding copies of routes/ and sql/, with environment variables as settings.
+ * working directory (a copy of routes/, as at the repository root, or nothing), with environment
+ * variables as settings.
  */
 final class AppProcess implements AutoCloseable {
     static final Path JAR = Path.of("target/tickertape.jar").toAbsolutePath();
@@ -38,12 +39,16 @@ final class AppProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** A working directory like a fresh checkout's: routes/ and sql/ copied from the project. */
+    /** A working directory like the repository root: routes/ copied from the project. */
     static Path newWorkDir(Path parent) throws IOException {
-        Path dir = Files.createDirectories(parent.resolve("app"));
+        Path dir = emptyWorkDir(parent);
         copyTree(Path.of("routes"), dir.resolve("routes"));
-        copyTree(Path.of("sql"), dir.resolve("sql"));
         return dir;
+    }
+
+    /** A working directory with nothing in it: the jar brings its own routes and migrations. */
+    static Path emptyWorkDir(Path parent) throws IOException {
+        return Files.createDirectories(parent.resolve("app"));
     }
 
     static AppProcess start(Path workDir, Map<String, String> env) throws IOException {
@@ -190,7 +195,7 @@ final class AppProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path source : (Iterable<Path>) paths::iterator) {
                 Path target = to.resolve(from.relativize(source).toString());

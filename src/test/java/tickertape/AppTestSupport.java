@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -41,7 +43,7 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(TickertapeConfiguration.class);
+        Main.configure(configuration);
     }
 
     @Override
@@ -70,6 +72,13 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         Properties properties = new Properties();
         properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
         return properties;
+    }
+
+    /** A setting as application.properties gives it (environment included), read as the app reads it. */
+    public static String setting(String name) {
+        CamelContext settings = new DefaultCamelContext(); // never started: it only resolves the setting
+        settings.getPropertiesComponent().setLocation("classpath:application.properties");
+        return settings.resolvePropertyPlaceholders("{{" + name + "}}");
     }
 
     /** Settings a test class needs on top of the defaults. */

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * The bar resolutions tickertape stores, with the Polygon multiplier/timespan that names each one.
  * Buckets start on America/New_York wall-clock time, aligned from midnight ET, exactly as the
- * source builds its aggregates (POLYGON.md, "Buckets"), so a derived bar equals the source's own.
+ * source builds its aggregates (docs/POLYGON.md, "Buckets"), so a derived bar equals the source's own.
  */
 public enum Timeframe {
     M1("1m", 1, "minute"),

@@ -9,7 +9,7 @@ import tickertape.market.TimeBounds;
 import tickertape.market.Timeframe;
 
 /**
- * The parameters of Polygon's aggregates request, read as Polygon reads them (POLYGON.md), for the
+ * The parameters of Polygon's aggregates request, read as Polygon reads them (docs/POLYGON.md), for the
  * two servers of that API here: the offline sandbox source and the Polygon-compatible read of the
  * store. Each refusal is an {@link IllegalArgumentException} whose message is fit for a 400 body.
  *

@@ -30,7 +30,7 @@ public class PolygonCall {
 
     /**
      * @param budgetWindowMillis the request budget's window: how long a 429 without Retry-After waits,
-     *     so the provider's rate window has freed before the retry (POLYGON.md, Errors)
+     *     so the provider's rate window has freed before the retry (docs/POLYGON.md, Errors)
      * @param maxRetryDelayMillis the longest a 429 waits, whatever its Retry-After says
      */
     public PolygonCall(String apiKey, ObjectMapper json, long budgetWindowMillis, long maxRetryDelayMillis) {

@@ -22,7 +22,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import tickertape.TickertapeConfiguration;
 
 /**
  * Several instances of the app in this JVM on one PostgreSQL of the test's own (as DATABASE_URL names
@@ -58,7 +57,7 @@ final class Instances implements AutoCloseable {
                 beforeStart.accept(configured.getCamelContext());
             }
         });
-        main.configure().addConfiguration(TickertapeConfiguration.class);
+        tickertape.Main.configure(main.configure());
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("tickertape.database.url", "postgresql://postgres@localhost:" + database.getPort() + "/postgres");
         overrides.put("tickertape.data-dir", Files.createTempDirectory("tickertape-instance-").toString());

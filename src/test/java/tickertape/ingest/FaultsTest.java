@@ -27,7 +27,7 @@ import tickertape.polygon.FakePolygon;
 import tickertape.polygon.FakePolygon.Fault;
 import tickertape.polygon.FakePolygon.RecordedRequest;
 
-/** Polygon failing in every way POLYGON.md lists, through the shared polygon-request route. */
+/** Polygon failing in every way docs/POLYGON.md lists, through the shared polygon-request route. */
 class FaultsTest extends IngestionTestSupport {
     private static final LocalDate MONDAY = LocalDate.of(2024, 3, 4);
     /** Two days of a liquid ticker: two pages. */
@@ -104,7 +104,7 @@ class FaultsTest extends IngestionTestSupport {
     }
 
     /**
-     * POLYGON.md: honour Retry-After if present, otherwise wait for the window to free. Without the
+     * docs/POLYGON.md: honour Retry-After if present, otherwise wait for the window to free. Without the
      * header the retry waits a whole budget window from the 429, however little of the budget this app used.
      */
     @ParameterizedTest(name = "{1}")
@@ -156,7 +156,7 @@ class FaultsTest extends IngestionTestSupport {
     }
 
     /**
-     * DESIGN.md: the key never appears in a log line, a dead letter or an error body. After refusals,
+     * docs/DESIGN.md: the key never appears in a log line, a dead letter or an error body. After refusals,
      * rate limits, server errors, an exhausted request parked as a dead letter and its replay, the
      * key is in no captured log line and in no text of any column of any table.
      */

@@ -31,7 +31,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tickertape.TickertapeConfiguration;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
@@ -232,7 +231,7 @@ class ResumeTest {
 
     private Main start(Path data) throws Exception {
         Main main = new Main();
-        main.configure().addConfiguration(TickertapeConfiguration.class);
+        tickertape.Main.configure(main.configure());
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("tickertape.data-dir", data.toString());
         overrides.put("camel.server.port", String.valueOf(freePort()));

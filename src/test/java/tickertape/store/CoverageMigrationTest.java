@@ -12,6 +12,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
+import tickertape.AppTestSupport;
 
 /**
  * A store filled before the coverage ledger (schema version 2) is migrated by V3: each fetched
@@ -51,7 +52,8 @@ class CoverageMigrationTest {
     }
 
     private static void migrate(DataSource store, String target) {
-        var configuration = Flyway.configure().dataSource(store).locations("filesystem:sql");
+        var configuration = Flyway.configure().dataSource(store)
+                .locations(AppTestSupport.setting("tickertape.database.migrations"));
         (target == null ? configuration : configuration.target(target)).load().migrate();
     }
 

@@ -10,7 +10,7 @@ import tickertape.polygon.AggregatesParameters;
 
 /**
  * A validated {@code /v2/aggs/ticker/{ticker}/range/{multiplier}/{timespan}/{from}/{to}} request, read
- * as Polygon reads it (POLYGON.md): from and to are New York dates or Unix ms, both inclusive, snapped
+ * as Polygon reads it (docs/POLYGON.md): from and to are New York dates or Unix ms, both inclusive, snapped
  * to whole buckets; {@code limit} caps the base aggregates (minutes, or days for day bars) of a page;
  * the {@code cursor} of {@code next_url} is base64url of the first bucket the next page serves (the
  * parameters are read by {@link AggregatesParameters}, as the sandbox source reads them). Every

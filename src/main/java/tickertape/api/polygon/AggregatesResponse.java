@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * Polygon's aggregates body, field for field (POLYGON.md): no {@code results} key when there are no
+ * Polygon's aggregates body, field for field (docs/POLYGON.md): no {@code results} key when there are no
  * bars, {@code next_url} only when more data exists, {@code vw} and {@code n} only when known.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
