@@ -49,9 +49,9 @@ public class GapRepair {
         return queue(requests.parse(ticker, timeframe, from, to));
     }
 
-    /** The daily schedule: every configured ticker's last {@code recentDays} days. */
+    /** The daily schedule: the last {@code recentDays} days of every ticker whose route runs. */
     public Map<String, Object> repairRecent() throws SQLException {
-        return queue(requests.recent(recentDays));
+        return queue(requests.recentOfActive(recentDays));
     }
 
     private Map<String, Object> queue(QualityRequest request) throws SQLException {

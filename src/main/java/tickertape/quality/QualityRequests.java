@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import tickertape.api.ApiProblem;
 import tickertape.api.market.ClientInput;
 import tickertape.ingest.TickerRoutes;
+import tickertape.ingest.TickerRoutes.TickerBlock;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
 
@@ -56,9 +57,20 @@ final class QualityRequests {
 
     /** Every configured ticker and timeframe over the last {@code days} days. */
     QualityRequest recent(int days) {
+        return recent(tickerRoutes.configuredSymbols(), days);
+    }
+
+    /**
+     * The tickers whose routes run (not a block set inactive: its schedules are off, and one never
+     * started is not even registered) and every timeframe over the last {@code days} days.
+     */
+    QualityRequest recentOfActive(int days) {
+        return recent(tickerRoutes.activeBlocks().stream().map(TickerBlock::symbol).sorted().toList(), days);
+    }
+
+    private QualityRequest recent(List<String> tickers, int days) {
         Instant now = clock.instant();
-        return new QualityRequest(tickerRoutes.configuredSymbols(), List.of(Timeframe.values()), daysBefore(now, days),
-                now);
+        return new QualityRequest(tickers, List.of(Timeframe.values()), daysBefore(now, days), now);
     }
 
     /** Configured tickers by default; a named one may also be a ticker removed from the YAML whose bars stay. */
