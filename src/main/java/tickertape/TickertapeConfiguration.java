@@ -25,6 +25,7 @@ import tickertape.api.ApiPlatform;
 import tickertape.api.RestVerbs;
 import tickertape.api.market.LatestBarCache;
 import tickertape.api.market.MarketBars;
+import tickertape.api.market.SplitAdjustments;
 import tickertape.api.ml.BatchLimits;
 import tickertape.api.ml.Features;
 import tickertape.api.ml.Models;
@@ -184,16 +185,19 @@ public class TickertapeConfiguration implements CamelConfiguration {
         // The endpoints of routes/api-market|api-ml|api-trading. The newest bars and the authenticated keys
         // are kept in memory, forgotten on every change announced by whichever process makes it.
         PropertiesComponent properties = context.getPropertiesComponent();
-        LatestBarCache latestBars = new LatestBarCache(api);
+        // Splits too: bars are stored raw and adjusted on read (sql/V8__splits.sql).
+        SplitAdjustments splitAdjustments = new SplitAdjustments(api, Clock.systemUTC());
+        registry.bind("splitAdjustments", splitAdjustments);
+        LatestBarCache latestBars = new LatestBarCache(api, splitAdjustments);
         registry.bind("latestBarCache", latestBars);
         context.addService(new ChangeListener(() -> database.openDedicatedConnection("tickertape change listener"),
-                List.of(registry.lookupByNameAndType("keyCache", KeyCache.class), latestBars),
+                List.of(registry.lookupByNameAndType("keyCache", KeyCache.class), latestBars, splitAdjustments),
                 Duration.parse(setting(properties, "tickertape.change-listener.heartbeat")),
                 Duration.parse(setting(properties, "tickertape.change-listener.max-reconnect-delay"))),
                 true, true);
-        registry.bind("marketBars", new MarketBars(api, jsonMapper(), latestBars,
+        registry.bind("marketBars", new MarketBars(api, jsonMapper(), latestBars, splitAdjustments,
                 MarketBars.Settings.from(context.getPropertiesComponent()), Clock.systemUTC()));
-        registry.bind("polygonAggregates", new PolygonAggregates(api));
+        registry.bind("polygonAggregates", new PolygonAggregates(api, splitAdjustments));
         BatchLimits batchLimits = new BatchLimits(Integer.parseInt(setting(properties, "api.ml.max-batch-rows")));
         registry.bind("features", new Features(api, jsonMapper(), batchLimits));
         registry.bind("models", new Models(api, jsonMapper()));

@@ -83,7 +83,8 @@ public final class Portfolio {
         String ticker = row.getString("ticker");
         BigDecimal qty = row.getBigDecimal("qty");
         BigDecimal avgCost = row.getBigDecimal("avg_cost");
-        Optional<Bar> last = latestBars.latest(ticker, Timeframe.M1).or(() -> latestBars.latest(ticker, Timeframe.D1));
+        Optional<Bar> last = latestBars.latest(ticker, Timeframe.M1, true)
+                .or(() -> latestBars.latest(ticker, Timeframe.D1, true));
         BigDecimal value = last.map(bar -> Money.round(qty.multiply(BigDecimal.valueOf(bar.close())))).orElse(null);
         BigDecimal unrealised = value == null ? null : value.subtract(Money.round(qty.multiply(avgCost)));
         return new Position(ticker, Money.shown(qty), Money.shown(avgCost), last.map(Bar::close).orElse(null),
