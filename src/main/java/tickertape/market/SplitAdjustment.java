@@ -56,7 +56,7 @@ public final class SplitAdjustment {
      * @param held the series' held windows (any order)
      */
     public static SplitAdjustment of(boolean adjusted, List<Split> splits, Clock clock, List<Window> held) {
-        LocalDate today = LocalDate.now(clock.withZone(Timeframe.EXCHANGE_ZONE));
+        LocalDate today = LocalDate.ofInstant(clock.instant(), Timeframe.EXCHANGE_ZONE);
         List<Split> applied = splits.stream().filter(split -> !split.executionDate().isAfter(today))
                 .sorted(Comparator.comparing(Split::executionDate)).toList();
         return new SplitAdjustment(adjusted, applied,
