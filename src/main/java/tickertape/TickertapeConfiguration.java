@@ -56,6 +56,8 @@ import tickertape.polygon.PolygonCall;
 import tickertape.polygon.PolygonMeter;
 import tickertape.quality.DataQuality;
 import tickertape.quality.QualityConfiguration;
+import tickertape.quality.UnexplainedMoveGauge;
+import tickertape.quality.UnexplainedMoves;
 import tickertape.sandbox.SandboxPolygonServer;
 import tickertape.status.DatabaseHealthCheck;
 import tickertape.status.RecentCoverage;
@@ -217,7 +219,15 @@ public class TickertapeConfiguration implements CamelConfiguration {
         SeriesPlanner planner = new SeriesPlanner(new CoverageLedger(database.dataSource()), runs,
                 new ExchangeCalendar(), Clock.systemUTC(), backfillFrom, Duration.parse(minuteOverlap),
                 Duration.parse(dayOverlap), Duration.parse(staleAfter), Duration.parse(retryFailedAfter));
-        BarWriter barWriter = new BarWriter(new BarStore(database.dataSource(), List.of(storeGauges)), runs, metrics,
+        // A daily jump no split explains: in the quality report, and a gauge re-counted as 1d bars are written.
+        UnexplainedMoves unexplainedMoves = new UnexplainedMoves(database.dataSource(), splitAdjustments,
+                Double.parseDouble(setting(properties, "quality.max-daily-move")));
+        UnexplainedMoveGauge unexplainedMoveGauge = new UnexplainedMoveGauge(database.dataSource(), unexplainedMoves,
+                Integer.parseInt(setting(properties, "quality.unexplained-move-days")), Clock.systemUTC(),
+                meterRegistry);
+        registry.bind("unexplainedMoveGauge", unexplainedMoveGauge);
+        BarWriter barWriter = new BarWriter(new BarStore(database.dataSource(),
+                List.of(storeGauges, unexplainedMoveGauge)), runs, metrics,
                 Duration.parse(writeRetryFor), Duration.ofMillis(writeRetryDelayMillis));
         registry.bind("barWriter", barWriter);
         registry.bind("barWriterHealthCheck", new BarWriter.Health(barWriter));
@@ -244,7 +254,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("manualRuns", new ManualRuns(jsonMapper(), ingestion, planner, tickerRoutes, deadLetters,
                 context.createProducerTemplate(), Clock.systemUTC()));
-        DataQuality dataQuality = QualityConfiguration.bind(context, database.dataSource(), planner, tickerRoutes);
+        DataQuality dataQuality = QualityConfiguration.bind(context, database.dataSource(), planner, tickerRoutes,
+                unexplainedMoves);
         // The status page's coverage and gaps, re-checked by the status-quality-refresh route, never per render.
         RecentCoverage recentCoverage = new RecentCoverage(dataQuality,
                 Integer.parseInt(setting(properties, "status.quality-days")));
