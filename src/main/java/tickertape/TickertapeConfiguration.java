@@ -201,11 +201,11 @@ public class TickertapeConfiguration implements CamelConfiguration {
                 MarketBars.Settings.from(context.getPropertiesComponent()), Clock.systemUTC()));
         registry.bind("polygonAggregates", new PolygonAggregates(api, splitAdjustments));
         BatchLimits batchLimits = new BatchLimits(Integer.parseInt(setting(properties, "api.ml.max-batch-rows")));
-        registry.bind("features", new Features(api, jsonMapper(), batchLimits));
+        registry.bind("features", new Features(api, jsonMapper(), batchLimits, splitAdjustments));
         registry.bind("models", new Models(api, jsonMapper()));
         registry.bind("predictions", new Predictions(api, jsonMapper(), batchLimits,
                 new Predictions.AccuracyWindow(Integer.parseInt(setting(properties, "api.ml.accuracy-default-window")),
-                        Integer.parseInt(setting(properties, "api.ml.accuracy-max-window")))));
+                        Integer.parseInt(setting(properties, "api.ml.accuracy-max-window"))), splitAdjustments));
         registry.bind("signals", new Signals(api,
                 Double.parseDouble(setting(properties, "api.trading.signal-threshold"))));
         String portfolio = setting(properties, "api.trading.portfolio");
