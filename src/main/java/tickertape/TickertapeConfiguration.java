@@ -43,6 +43,7 @@ import tickertape.ingest.IngestionRuns;
 import tickertape.ingest.ManualRuns;
 import tickertape.ingest.RunOwner;
 import tickertape.ingest.SeriesPlanner;
+import tickertape.ingest.SplitChecks;
 import tickertape.ingest.TickerRoutes;
 import tickertape.logging.SecretMask;
 import tickertape.market.ExchangeCalendar;
@@ -115,6 +116,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
     private long polygonMaxRetryDelayMillis;
     @PropertyInject("polygon.page-limit")
     private int polygonPageLimit;
+    @PropertyInject("polygon.splits-page-limit")
+    private int polygonSplitsPageLimit;
     @PropertyInject("tickertape.backfill-from")
     private String backfillFrom;
     @PropertyInject("ingest.minute-overlap")
@@ -235,9 +238,12 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("ingestionRuns", runs);
         registry.bind("seriesPlanner", planner);
         registry.bind("barBatches", new BarBatches());
-        Ingestion ingestion = new Ingestion(runs, planner,
-                new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit));
+        Ingestion.PolygonSource source = new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit,
+                polygonSplitsPageLimit);
+        Ingestion ingestion = new Ingestion(runs, planner, source);
         registry.bind("ingestion", ingestion);
+        registry.bind("splitChecks", new SplitChecks(database.dataSource(), source, new ExchangeCalendar(),
+                Clock.systemUTC(), metrics, Duration.parse(runLease), Duration.parse(retryFailedAfter)));
         registry.bind("tickerRoutes", tickerRoutes);
         registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis,
                 polygonMaxRetryDelayMillis));

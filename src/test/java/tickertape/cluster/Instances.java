@@ -26,19 +26,19 @@ import tickertape.TickertapeConfiguration;
  * class and application.properties), each with its own data directory and ports. Closing stops the
  * instances still running, then the database.
  */
-final class Instances implements AutoCloseable {
+public final class Instances implements AutoCloseable {
     private final EmbeddedPostgres database;
     private final Map<String, String> shared;
     private final List<Main> started = new ArrayList<>();
 
     /** @param shared the settings every instance gets on top of application.properties */
-    Instances(Map<String, String> shared) throws IOException {
+    public Instances(Map<String, String> shared) throws IOException {
         this.database = EmbeddedPostgres.builder().start();
         this.shared = shared;
     }
 
     /** Starts one more instance; returns once its routes run. */
-    Main start() throws Exception {
+    public Main start() throws Exception {
         Main main = new Main();
         main.configure().addConfiguration(TickertapeConfiguration.class);
         Map<String, String> overrides = new LinkedHashMap<>();
@@ -55,17 +55,17 @@ final class Instances implements AutoCloseable {
     }
 
     /** The store, as a connection pool of an instance of its own. */
-    DataSource store() {
+    public DataSource store() {
         return database.getPostgresDatabase();
     }
 
-    void execute(String sql) throws SQLException {
+    public void execute(String sql) throws SQLException {
         try (Connection connection = store().getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
-    long queryLong(String sql) throws SQLException {
+    public long queryLong(String sql) throws SQLException {
         try (Connection connection = store().getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
@@ -75,7 +75,7 @@ final class Instances implements AutoCloseable {
     }
 
     /** Polls {@code condition} until it holds; fails after {@code timeout} (generous: this machine is shared). */
-    static void await(Duration timeout, String what, Callable<Boolean> condition) throws Exception {
+    public static void await(Duration timeout, String what, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
