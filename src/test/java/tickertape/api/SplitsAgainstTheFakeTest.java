@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,21 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.api.market.ApiTestSupport;
 import tickertape.ingest.SeriesPlanner;
+import tickertape.ingest.TickerRoutes;
 import tickertape.keys.Role;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
-import tickertape.polygon.SettableClock;
 
 /**
- * Bars ingested raw from a {@link FakePolygon} across a 1-for-10 reverse split, then read back: our
- * adjusted reads of the whole range (/api/v2/data/market and /v2/aggs) equal the fake's adjusted
- * answer, continuous across the execution date, and our raw reads its raw answer, for 1m, a rolled-up
- * timeframe (15m) and 1d.
- *
- * <p>The split is stored in the split table by SQL, as the source side's fetch of /v3/reference/splits
- * would. The fake's clock stands on each day's evening while it is ingested, so even a request for
- * adjusted bars gets raw ones (a split adjusts only bars before its execution date, once that date
- * has come), then moves to now for the comparison.
+ * Bars ingested (raw) from a {@link FakePolygon} across a 1-for-10 reverse split, and the split fetched
+ * from its /v3/reference/splits by the app's own fetch-splits route, then read back: our adjusted reads
+ * of the whole range (/api/v2/data/market and /v2/aggs) equal the fake's adjusted answer, continuous
+ * across the execution date, and our raw reads its raw answer, for 1m, a rolled-up timeframe (15m) and 1d.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SplitsAgainstTheFakeTest extends ApiTestSupport {
@@ -48,13 +42,11 @@ class SplitsAgainstTheFakeTest extends ApiTestSupport {
 
     // Assigned while the test support's constructor asks for the properties (no initialisers: see AppTestSupport).
     private FakePolygon fake;
-    private SettableClock fakeClock;
     private boolean ingested;
 
     @Override
     protected Properties extraProperties() {
-        fakeClock = new SettableClock(Instant.now());
-        fake = new FakePolygon("pk_splits_against_the_fake", fakeClock);
+        fake = new FakePolygon("pk_splits_against_the_fake");
         Properties properties = new Properties();
         properties.put("polygon.api-key", fake.expectedKey());
         properties.put("polygon.base-url", fake.baseUrl());
@@ -71,7 +63,7 @@ class SplitsAgainstTheFakeTest extends ApiTestSupport {
         }
     }
 
-    /** Once per class: each day's 1m and 1d bars ingested on that day's evening, the split stored, the fake's clock now. */
+    /** Once per class: the two days' 1m and 1d bars ingested, the ticker's splits fetched. */
     @BeforeEach
     void ingestOnce() throws Exception {
         if (ingested) {
@@ -79,13 +71,10 @@ class SplitsAgainstTheFakeTest extends ApiTestSupport {
         }
         addTicker(TICKER);
         fake.split(TICKER, EXECUTION, 10, 1);
-        for (LocalDate day : List.of(BEFORE, EXECUTION)) {
-            fakeClock.set(day.atTime(LocalTime.of(23, 0)).atZone(Timeframe.EXCHANGE_ZONE).toInstant());
-            ingest(day);
-        }
-        fakeClock.set(Instant.now());
-        execute("insert into split(ticker, execution_date, split_from, split_to) values ('" + TICKER + "', '"
-                + EXECUTION + "', 10, 1)");
+        ingest(BEFORE, EXECUTION);
+        template.sendBody("seda:fetch-splits?waitForTaskToComplete=Always", new TickerRoutes.TickerBlock(TICKER, null));
+        assertThat(queryLong("select count(*) from split where ticker = '" + TICKER + "' and execution_date = '"
+                + EXECUTION + "' and split_from = 10 and split_to = 1")).as("the split fetched").isEqualTo(1);
         ingested = true;
     }
 
@@ -122,21 +111,19 @@ class SplitsAgainstTheFakeTest extends ApiTestSupport {
 
     // ------------------------------------------------------------------------------------------
 
-    private void ingest(LocalDate day) throws Exception {
-        Instant from = day.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
-        Instant to = day.plusDays(1).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant().minusMillis(1);
+    private void ingest(LocalDate first, LocalDate last) throws Exception {
+        Instant from = first.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
+        Instant to = last.plusDays(1).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant().minusMillis(1);
         SeriesPlanner planner = context.getRegistry().lookupByNameAndType("seriesPlanner", SeriesPlanner.class);
         template.sendBody("direct:queue-jobs", List.of(planner.window("manual", TICKER, Timeframe.M1, from, to),
                 planner.window("manual", TICKER, Timeframe.D1, from, to)));
-        int minutes = results(fake.baseUrl() + "/v2/aggs/ticker/" + TICKER + "/range/1/minute/" + day + "/" + day
+        int minutes = results(fake.baseUrl() + "/v2/aggs/ticker/" + TICKER + "/range/1/minute/" + first + "/" + last
                 + "?limit=50000&adjusted=false", false).size();
         assertThat(minutes).isGreaterThan(100);
-        String dayBars = "select count(*) from market_bar where ticker = '" + TICKER + "' and ts >= '" + from + "' and ts < '"
+        String bars = "select count(*) from market_bar where ticker = '" + TICKER + "' and ts >= '" + from + "' and ts < '"
                 + to + "' and timeframe = ";
-        // runs closed too: the next day's runs would be skipped while these are open
-        String open = "select count(*) from ingestion_run where status = 'RUNNING' and ticker = '" + TICKER + "'";
-        await(Duration.ofSeconds(90), minutes + " 1m bars and the 1d bar of " + day + ", the runs closed",
-                () -> queryLong(dayBars + "'1m'") == minutes && queryLong(dayBars + "'1d'") == 1 && queryLong(open) == 0);
+        await(Duration.ofSeconds(90), minutes + " 1m bars and the 2 1d bars",
+                () -> queryLong(bars + "'1m'") == minutes && queryLong(bars + "'1d'") == 2);
     }
 
     /** Every bar of a request, following next_url; ours with an ML key, the fake's with its key. */
