@@ -16,7 +16,7 @@ import tickertape.market.Timeframe;
 
 /**
  * {@code GET /api/trading/portfolio}: cash, positions at average cost, each valued at the latest
- * close (the newest 1m bar, else the newest daily bar, from the latest-bar cache), with unrealised
+ * close (the newest 1m bar, else the newest daily bar, from the latest-bar cache, split-adjusted), with unrealised
  * and realised P&L. Equity is cash plus the value of the positions; realised plus unrealised P&L is
  * what the trades have gained or lost, fees included (buy fees are part of the average cost, sell
  * fees reduce the realised P&L).
