@@ -72,17 +72,22 @@ final class HistoryBench {
             List<Double> copy = Stats.list();
             List<Double> json = Stats.list();
             List<Double> csv = Stats.list();
+            List<Double> raw = Stats.list();
             double heapBefore = heap.last();
             long readStart = System.nanoTime();
             for (int rep = 0; rep < reps + 1; rep++) {
                 double copySeconds = store.copyOut(query)[0];
-                double[] jsonRead = endpoint ? read(key, timeframe, from, to, "application/json") : null;
-                double[] csvRead = endpoint ? read(key, timeframe, from, to, "text/csv") : null;
+                double[] jsonRead = endpoint ? read(key, url(timeframe, from, to), "application/json") : null;
+                double[] csvRead = endpoint ? read(key, url(timeframe, from, to), "text/csv") : null;
+                // the reference of the adjustment's cost: the same JSON as stored, no bar scaled
+                double[] rawRead = endpoint ? read(key, url(timeframe, from, to) + "&adjusted=false", "application/json")
+                        : null;
                 if (rep > 0) { // the first warms the JIT and the database's cache
                     copy.add(copySeconds);
                     if (endpoint) {
                         json.add(jsonRead[0]);
                         csv.add(csvRead[0]);
+                        raw.add(rawRead[0]);
                         one.put("json_bytes", (long) jsonRead[1]);
                         one.put("json_requests", (long) jsonRead[2]);
                         one.put("csv_bytes", (long) csvRead[1]);
@@ -95,6 +100,8 @@ final class HistoryBench {
             one.put("copy_to_stdout_s", Stats.sig(Stats.median(copy)));
             one.put("json_s", endpoint ? Stats.sig(Stats.median(json)) : null);
             one.put("csv_s", endpoint ? Stats.sig(Stats.median(csv)) : null);
+            one.put("raw_json_s", endpoint ? Stats.sig(Stats.median(raw)) : null);
+            one.put("json_vs_raw", endpoint ? Stats.round(Stats.median(json) / Stats.median(raw), 3) : null);
             one.put("json_vs_copy", endpoint ? Stats.round(Stats.median(copy) / Stats.median(json), 3) : null);
             one.put("csv_vs_copy", endpoint ? Stats.round(Stats.median(copy) / Stats.median(csv), 3) : null);
             one.put("heap_before_mb", Stats.sig(heapBefore));
@@ -130,9 +137,9 @@ final class HistoryBench {
         return false;
     }
 
-    /** Reads every page; {seconds spent in requests, bytes, requests}. */
-    private double[] read(String key, String timeframe, Instant from, Instant to, String accept) throws Exception {
-        String url = url(timeframe, from, to);
+    /** Reads every page from {@code url} on; {seconds spent in requests, bytes, requests}. */
+    private double[] read(String key, String firstPage, String accept) throws Exception {
+        String url = firstPage;
         double seconds = 0;
         long bytes = 0;
         int requests = 0;

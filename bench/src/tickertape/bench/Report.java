@@ -174,6 +174,10 @@ final class Report {
                         h.get("heap_before_mb"), reference, ratio == null ? "—" : ratio + " × COPY", goal,
                         seconds == null ? "—" : ((Number) seconds).doubleValue() <= limit ? "yes" : "**no**"));
             }
+            if (h.get("raw_json_s") != null) {
+                md.append(String.format(Locale.ROOT, "| ↳ the cost of the split adjustment, 1 year of SPY %s, JSON | adjusted %s s | adjusted=false (as stored, nothing scaled) %s s | %s × raw | — | — |%n",
+                        tf, h.get("json_s"), h.get("raw_json_s"), h.get("json_vs_raw")));
+            }
         }
         Map<String, Object> b = (Map<String, Object>) results.get("backfill");
         if (b != null) {
