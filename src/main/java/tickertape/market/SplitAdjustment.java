@@ -63,10 +63,6 @@ public final class SplitAdjustment {
                 held.stream().sorted(Comparator.comparingLong(Window::from)).toList());
     }
 
-    public boolean adjusted() {
-        return adjusted;
-    }
-
     /** The splits in effect today that a bar starting at {@code ts} is adjusted for (executed after its New York day). */
     public List<Split> splitsAfter(Instant ts) {
         return applied.subList(firstBoundaryAfter(ts.toEpochMilli()), applied.size());
