@@ -44,6 +44,7 @@ public class SplitChecks {
     private static final String SPLITS = "splitsFetched";
     private static final String FAILURE = "splitsFailure";
     private static final String CLAIMED = "splitsClaimed";
+    private static final String CUT_SHORT = "splitsCutShort";
 
     /** Claims a due, unclaimed ticker (the row is made on its first check); returns it when claimed. */
     private static final String CLAIM = """
@@ -97,17 +98,26 @@ public class SplitChecks {
         exchange.setProperty(PolygonCall.URL_PROPERTY, source.splitsUrl(ticker));
     }
 
-    /** The page just fetched is kept and the next one asked for; a parked request or a stop ends the loop. */
+    /**
+     * The page just fetched is kept and the next one asked for; a parked request ends the loop, and so
+     * does a stop (the answer is then incomplete and is not stored: the claim is released).
+     */
     public void acceptPage(Exchange exchange) {
         exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        boolean stopping = exchange.getContext().isStopping();
         if (Boolean.TRUE.equals(exchange.getProperty(PolygonBudget.STOPPED_PROPERTY, Boolean.class))) {
+            exchange.setProperty(CUT_SHORT, true);
             return;
         }
         if (Boolean.TRUE.equals(exchange.getProperty(DeadLetters.FAILED_PROPERTY, Boolean.class))) {
             Throwable cause = exchange.getProperty(DeadLetters.FAILURE_PROPERTY, Throwable.class);
-            exchange.setProperty(FAILURE, cause instanceof PolygonFailure.NotAuthorized failure
-                    ? "Polygon refused the key (HTTP " + failure.httpStatus() + "): " + failure.getMessage()
-                    : "request parked as a dead letter: " + (cause == null ? "unknown" : cause.getMessage()));
+            if (stopping) {
+                exchange.setProperty(CUT_SHORT, true); // the stop cut a retry's wait short
+            } else {
+                exchange.setProperty(FAILURE, cause instanceof PolygonFailure.NotAuthorized failure
+                        ? "Polygon refused the key (HTTP " + failure.httpStatus() + "): " + failure.getMessage()
+                        : "request parked as a dead letter: " + (cause == null ? "unknown" : cause.getMessage()));
+            }
             return;
         }
         SplitsPage page = exchange.getMessage().getBody(SplitsPage.class);
@@ -115,16 +125,23 @@ public class SplitChecks {
         List<PolygonSplit> splits = exchange.getProperty(SPLITS, List.class);
         splits.addAll(page.results());
         try {
-            exchange.setProperty(PolygonCall.URL_PROPERTY, source.nextPageUrl(page.nextUrl()));
+            String next = source.nextPageUrl(page.nextUrl());
+            if (next != null && stopping) {
+                exchange.setProperty(CUT_SHORT, true);
+            } else {
+                exchange.setProperty(PolygonCall.URL_PROPERTY, next);
+            }
         } catch (IllegalStateException e) {
             exchange.setProperty(FAILURE, e.getMessage());
         }
     }
 
-    /** The fetch failed outside Polygon's route (e.g. the database): recorded as a failed fetch. */
+    /** The check failed outside Polygon's route (e.g. the database): a claimed fetch is recorded as failed. */
     public void abort(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        exchange.setProperty(FAILURE, cause == null ? "unknown failure" : cause.toString());
+        String failure = cause == null ? "unknown failure" : cause.toString();
+        exchange.setProperty(FAILURE, failure);
+        LOG.warn("Splits of {} not checked this time: {}", exchange.getProperty(TICKER), failure);
     }
 
     /**
@@ -139,8 +156,7 @@ public class SplitChecks {
         String ticker = exchange.getProperty(TICKER, String.class);
         fetching.remove(ticker);
         String failure = exchange.getProperty(FAILURE, String.class);
-        if (Boolean.TRUE.equals(exchange.getProperty(PolygonBudget.STOPPED_PROPERTY, Boolean.class))
-                || exchange.getContext().isStopping()) {
+        if (Boolean.TRUE.equals(exchange.getProperty(CUT_SHORT, Boolean.class))) {
             update("update split_check set claimed_until = null where ticker = ?", ticker);
         } else if (failure != null) {
             update("update split_check set error = ?, claimed_until = now() + ? * interval '1 millisecond'"

@@ -167,6 +167,10 @@ class SplitsTest extends IngestionTestSupport {
                 .startsWith("request parked as a dead letter").contains("Internal server error");
         assertThat(queryLong("select count(*) from dead_letter where route = 'fetch-splits' and ticker = 'UVXY'"))
                 .isEqualTo(1);
+        long letter = queryLong("select id from dead_letter where route = 'fetch-splits'");
+        HttpResponse<String> replay = post("/api/v2/data/dead-letters/" + letter + "/replay", "");
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(422);
+        assertThat(json(replay).path("detail").asText()).contains("daily check");
         assertThat(splits("UVXY")).as("the stored splits stay").hasSize(13);
 
         Run bars = ingest("UVXY", Timeframe.M1, midnight(LAST), midnight(LAST.plusDays(1)).minusMillis(1));
