@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
 /**
  * One year of one ticker's bars over REST (GET /api/v2/data/market, JSON and CSV, following the
  * cursor while there is one): time to the last byte and the app's heap while it answers, beside
- * COPY (SELECT ...) TO STDOUT of the same rows on the same database.
+ * COPY (SELECT ...) TO STDOUT of the same rows on the same database. A 2-for-1 split of SPY is stored
+ * mid-year for the reads (and removed after), so the first half of the bars is split-adjusted on the
+ * way out, as an adjusted read of a ticker that split costs.
  */
 final class HistoryBench {
     static final String PATH = "/api/v2/data/market";
@@ -46,6 +48,20 @@ final class HistoryBench {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("from", from.toString());
         figures.put("to", to.toString());
+        String split = from.plus(182, ChronoUnit.DAYS).atZone(java.time.ZoneId.of("America/New_York")).toLocalDate()
+                .toString();
+        store.execute("insert into split(ticker, execution_date, split_from, split_to) values ('SPY', '" + split
+                + "', 1, 2) on conflict do nothing");
+        figures.put("split_adjusted_from", split);
+        try {
+            read(figures, from, to);
+        } finally {
+            store.execute("delete from split where ticker = 'SPY' and execution_date = '" + split + "'");
+        }
+        return figures;
+    }
+
+    private void read(Map<String, Object> figures, Instant from, Instant to) throws Exception {
         String key = ApiKeys.createBotKey(store);
         boolean endpoint = probe(key, from, to, figures);
         for (String timeframe : List.of("1m", "1h")) {
@@ -56,17 +72,22 @@ final class HistoryBench {
             List<Double> copy = Stats.list();
             List<Double> json = Stats.list();
             List<Double> csv = Stats.list();
+            List<Double> raw = Stats.list();
             double heapBefore = heap.last();
             long readStart = System.nanoTime();
             for (int rep = 0; rep < reps + 1; rep++) {
                 double copySeconds = store.copyOut(query)[0];
-                double[] jsonRead = endpoint ? read(key, timeframe, from, to, "application/json") : null;
-                double[] csvRead = endpoint ? read(key, timeframe, from, to, "text/csv") : null;
+                double[] jsonRead = endpoint ? read(key, url(timeframe, from, to), "application/json") : null;
+                double[] csvRead = endpoint ? read(key, url(timeframe, from, to), "text/csv") : null;
+                // the reference of the adjustment's cost: the same JSON as stored, no bar scaled
+                double[] rawRead = endpoint ? read(key, url(timeframe, from, to) + "&adjusted=false", "application/json")
+                        : null;
                 if (rep > 0) { // the first warms the JIT and the database's cache
                     copy.add(copySeconds);
                     if (endpoint) {
                         json.add(jsonRead[0]);
                         csv.add(csvRead[0]);
+                        raw.add(rawRead[0]);
                         one.put("json_bytes", (long) jsonRead[1]);
                         one.put("json_requests", (long) jsonRead[2]);
                         one.put("csv_bytes", (long) csvRead[1]);
@@ -79,6 +100,8 @@ final class HistoryBench {
             one.put("copy_to_stdout_s", Stats.sig(Stats.median(copy)));
             one.put("json_s", endpoint ? Stats.sig(Stats.median(json)) : null);
             one.put("csv_s", endpoint ? Stats.sig(Stats.median(csv)) : null);
+            one.put("raw_json_s", endpoint ? Stats.sig(Stats.median(raw)) : null);
+            one.put("json_vs_raw", endpoint ? Stats.round(Stats.median(json) / Stats.median(raw), 3) : null);
             one.put("json_vs_copy", endpoint ? Stats.round(Stats.median(copy) / Stats.median(json), 3) : null);
             one.put("csv_vs_copy", endpoint ? Stats.round(Stats.median(copy) / Stats.median(csv), 3) : null);
             one.put("heap_before_mb", Stats.sig(heapBefore));
@@ -90,7 +113,6 @@ final class HistoryBench {
                     timeframe, one.get("rows"), Stats.median(copy), one.get("json_s"), one.get("csv_s"), peak[0]);
         }
         figures.put("repetitions", reps);
-        return figures;
     }
 
     private String url(String timeframe, Instant from, Instant to) {
@@ -115,9 +137,9 @@ final class HistoryBench {
         return false;
     }
 
-    /** Reads every page; {seconds spent in requests, bytes, requests}. */
-    private double[] read(String key, String timeframe, Instant from, Instant to, String accept) throws Exception {
-        String url = url(timeframe, from, to);
+    /** Reads every page from {@code url} on; {seconds spent in requests, bytes, requests}. */
+    private double[] read(String key, String firstPage, String accept) throws Exception {
+        String url = firstPage;
         double seconds = 0;
         long bytes = 0;
         int requests = 0;

@@ -25,6 +25,7 @@ import tickertape.api.ApiPlatform;
 import tickertape.api.RestVerbs;
 import tickertape.api.market.LatestBarCache;
 import tickertape.api.market.MarketBars;
+import tickertape.api.market.SplitAdjustments;
 import tickertape.api.ml.BatchLimits;
 import tickertape.api.ml.Features;
 import tickertape.api.ml.Models;
@@ -42,6 +43,7 @@ import tickertape.ingest.IngestionRuns;
 import tickertape.ingest.ManualRuns;
 import tickertape.ingest.RunOwner;
 import tickertape.ingest.SeriesPlanner;
+import tickertape.ingest.SplitChecks;
 import tickertape.ingest.TickerRoutes;
 import tickertape.logging.SecretMask;
 import tickertape.market.ExchangeCalendar;
@@ -55,6 +57,8 @@ import tickertape.polygon.PolygonCall;
 import tickertape.polygon.PolygonMeter;
 import tickertape.quality.DataQuality;
 import tickertape.quality.QualityConfiguration;
+import tickertape.quality.UnexplainedMoveGauge;
+import tickertape.quality.UnexplainedMoves;
 import tickertape.sandbox.SandboxPolygonServer;
 import tickertape.status.DatabaseHealthCheck;
 import tickertape.status.HtmlTemplate;
@@ -113,6 +117,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
     private long polygonMaxRetryDelayMillis;
     @PropertyInject("polygon.page-limit")
     private int polygonPageLimit;
+    @PropertyInject("polygon.splits-page-limit")
+    private int polygonSplitsPageLimit;
     @PropertyInject("tickertape.backfill-from")
     private String backfillFrom;
     @PropertyInject("ingest.minute-overlap")
@@ -185,22 +191,25 @@ public class TickertapeConfiguration implements CamelConfiguration {
         // The endpoints of routes/api-market|api-ml|api-trading. The newest bars and the authenticated keys
         // are kept in memory, forgotten on every change announced by whichever process makes it.
         PropertiesComponent properties = context.getPropertiesComponent();
-        LatestBarCache latestBars = new LatestBarCache(api);
+        // Splits too: bars are stored raw and adjusted on read (sql/V8__splits.sql).
+        SplitAdjustments splitAdjustments = new SplitAdjustments(api, Clock.systemUTC());
+        registry.bind("splitAdjustments", splitAdjustments);
+        LatestBarCache latestBars = new LatestBarCache(api, splitAdjustments);
         registry.bind("latestBarCache", latestBars);
         context.addService(new ChangeListener(() -> database.openDedicatedConnection("tickertape change listener"),
-                List.of(registry.lookupByNameAndType("keyCache", KeyCache.class), latestBars),
+                List.of(registry.lookupByNameAndType("keyCache", KeyCache.class), latestBars, splitAdjustments),
                 Duration.parse(setting(properties, "tickertape.change-listener.heartbeat")),
                 Duration.parse(setting(properties, "tickertape.change-listener.max-reconnect-delay"))),
                 true, true);
-        registry.bind("marketBars", new MarketBars(api, jsonMapper(), latestBars,
+        registry.bind("marketBars", new MarketBars(api, jsonMapper(), latestBars, splitAdjustments,
                 MarketBars.Settings.from(context.getPropertiesComponent()), Clock.systemUTC()));
-        registry.bind("polygonAggregates", new PolygonAggregates(api));
+        registry.bind("polygonAggregates", new PolygonAggregates(api, splitAdjustments));
         BatchLimits batchLimits = new BatchLimits(Integer.parseInt(setting(properties, "api.ml.max-batch-rows")));
-        registry.bind("features", new Features(api, jsonMapper(), batchLimits));
+        registry.bind("features", new Features(api, jsonMapper(), batchLimits, splitAdjustments));
         registry.bind("models", new Models(api, jsonMapper()));
         registry.bind("predictions", new Predictions(api, jsonMapper(), batchLimits,
                 new Predictions.AccuracyWindow(Integer.parseInt(setting(properties, "api.ml.accuracy-default-window")),
-                        Integer.parseInt(setting(properties, "api.ml.accuracy-max-window")))));
+                        Integer.parseInt(setting(properties, "api.ml.accuracy-max-window"))), splitAdjustments));
         registry.bind("signals", new Signals(api,
                 Double.parseDouble(setting(properties, "api.trading.signal-threshold"))));
         String portfolio = setting(properties, "api.trading.portfolio");
@@ -214,7 +223,15 @@ public class TickertapeConfiguration implements CamelConfiguration {
         SeriesPlanner planner = new SeriesPlanner(new CoverageLedger(database.dataSource()), runs,
                 new ExchangeCalendar(), Clock.systemUTC(), backfillFrom, Duration.parse(minuteOverlap),
                 Duration.parse(dayOverlap), Duration.parse(staleAfter), Duration.parse(retryFailedAfter));
-        BarWriter barWriter = new BarWriter(new BarStore(database.dataSource(), List.of(storeGauges)), runs, metrics,
+        // A daily jump no split explains: in the quality report, and a gauge re-counted as 1d bars are written.
+        UnexplainedMoves unexplainedMoves = new UnexplainedMoves(database.dataSource(), splitAdjustments,
+                Double.parseDouble(setting(properties, "quality.max-daily-move")));
+        UnexplainedMoveGauge unexplainedMoveGauge = new UnexplainedMoveGauge(database.dataSource(), unexplainedMoves,
+                Integer.parseInt(setting(properties, "quality.unexplained-move-days")), Clock.systemUTC(),
+                meterRegistry);
+        registry.bind("unexplainedMoveGauge", unexplainedMoveGauge);
+        BarWriter barWriter = new BarWriter(new BarStore(database.dataSource(),
+                List.of(storeGauges, unexplainedMoveGauge)), runs, metrics,
                 Duration.parse(writeRetryFor), Duration.ofMillis(writeRetryDelayMillis));
         registry.bind("barWriter", barWriter);
         registry.bind("barWriterHealthCheck", new BarWriter.Health(barWriter));
@@ -222,9 +239,12 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("ingestionRuns", runs);
         registry.bind("seriesPlanner", planner);
         registry.bind("barBatches", new BarBatches());
-        Ingestion ingestion = new Ingestion(runs, planner,
-                new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit));
+        Ingestion.PolygonSource source = new Ingestion.PolygonSource(polygon.baseUrl(), polygonPageLimit,
+                polygonSplitsPageLimit);
+        Ingestion ingestion = new Ingestion(runs, planner, source);
         registry.bind("ingestion", ingestion);
+        registry.bind("splitChecks", new SplitChecks(database.dataSource(), source, new ExchangeCalendar(),
+                Clock.systemUTC(), metrics, Duration.parse(runLease), Duration.parse(retryFailedAfter)));
         registry.bind("tickerRoutes", tickerRoutes);
         context.addStartupListener(tickerRoutes);
         registry.bind("polygonCall", new PolygonCall(polygon.apiKey(), jsonMapper(), polygonBudgetWindowMillis,
@@ -242,7 +262,8 @@ public class TickertapeConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", deadLetters);
         registry.bind("manualRuns", new ManualRuns(jsonMapper(), ingestion, planner, tickerRoutes, deadLetters,
                 context.createProducerTemplate(), Clock.systemUTC()));
-        DataQuality dataQuality = QualityConfiguration.bind(context, database.dataSource(), planner, tickerRoutes);
+        DataQuality dataQuality = QualityConfiguration.bind(context, database.dataSource(), planner, tickerRoutes,
+                unexplainedMoves);
         // The status page's coverage and gaps, re-checked by the status-quality-refresh route, never per render.
         RecentCoverage recentCoverage = new RecentCoverage(dataQuality,
                 Integer.parseInt(setting(properties, "status.quality-days")));

@@ -16,13 +16,20 @@ import tickertape.market.Timeframe;
  * The coverage ledger (series_coverage): per fetched series, the instants the source has answered
  * for and whose bars are committed. {@link #record} runs inside the writer's transaction, so a window
  * is covered exactly when its bars are stored; what is not covered is a hole the planner fetches.
+ *
+ * <p>{@code adjusted_held} holds the windows of a store filled before bars were fetched raw
+ * (sql/V8__splits.sql): not covered, so the planner refetches them as holes, yet held, so quality and
+ * status count them as answered ({@link #confirmed}). {@link #record} takes each window it covers out
+ * of {@code adjusted_held} in the same statement.
  */
 public class CoverageLedger {
     private static final String RECORD = """
             insert into series_coverage as s (ticker, timeframe, covered)
             values (?, ?, tstzmultirange(tstzrange(?, ?)))
             on conflict (ticker, timeframe) do update
-               set covered = s.covered + excluded.covered, updated_at = now()""";
+               set covered = s.covered + excluded.covered,
+                   adjusted_held = s.adjusted_held - excluded.covered,
+                   updated_at = now()""";
 
     /** [from, to) less the covered ranges, oldest first. */
     private static final String HOLES = """
@@ -32,11 +39,12 @@ public class CoverageLedger {
                                    '{}'::tstzmultirange)) as hole
             order by 1""";
 
-    /** The covered ranges that overlap [from, to), clipped to it, oldest first. */
-    private static final String COVERED = """
+    /** The covered or adjusted-held ranges that overlap [from, to), clipped to it, oldest first. */
+    private static final String CONFIRMED = """
             select lower(range), upper(range)
             from unnest(tstzmultirange(tstzrange(?, ?))
-                        * coalesce((select covered from series_coverage where ticker = ? and timeframe = ?),
+                        * coalesce((select covered + adjusted_held from series_coverage
+                                    where ticker = ? and timeframe = ?),
                                    '{}'::tstzmultirange)) as range
             order by 1""";
 
@@ -70,9 +78,12 @@ public class CoverageLedger {
         return windows(HOLES, ticker, timeframe, from, to);
     }
 
-    /** What of [from, to) the source has answered for, oldest first. */
-    public List<Window> covered(String ticker, Timeframe timeframe, Instant from, Instant to) throws SQLException {
-        return windows(COVERED, ticker, timeframe, from, to);
+    /**
+     * What of [from, to) the store holds the source's answers for, oldest first: covered, or held as
+     * adjusted bars of an old store until they are refetched raw.
+     */
+    public List<Window> confirmed(String ticker, Timeframe timeframe, Instant from, Instant to) throws SQLException {
+        return windows(CONFIRMED, ticker, timeframe, from, to);
     }
 
     private List<Window> windows(String sql, String ticker, Timeframe timeframe, Instant from, Instant to)

@@ -198,13 +198,22 @@ public class Ingestion {
         return edge == Long.MAX_VALUE || edge == Long.MIN_VALUE ? null : Instant.ofEpochMilli(edge);
     }
 
-    /** Where Polygon lives (the real API, a paid proxy, or the sandbox) and how its URLs are built. */
-    public record PolygonSource(String baseUrl, int pageLimit) {
+    /**
+     * Where Polygon lives (the real API, a paid proxy, or the sandbox) and how its URLs are built.
+     * Aggregates are asked raw (adjusted=false): the store keeps raw bars, which a later split never
+     * changes, and reads adjust them with the split table (README, "Corporate actions").
+     */
+    public record PolygonSource(String baseUrl, int pageLimit, int splitsPageLimit) {
         String firstPageUrl(IngestionJob job) {
             Timeframe timeframe = job.timeframe();
             return baseUrl + "/v2/aggs/ticker/" + job.ticker() + "/range/" + timeframe.multiplier() + "/"
                     + timeframe.timespan() + "/" + job.from().toEpochMilli() + "/" + job.to().toEpochMilli()
-                    + "?adjusted=true&sort=" + (job.newestFirst() ? "desc" : "asc") + "&limit=" + pageLimit;
+                    + "?adjusted=false&sort=" + (job.newestFirst() ? "desc" : "asc") + "&limit=" + pageLimit;
+        }
+
+        /** The first page of every split of {@code ticker} Polygon lists, announced ones included. */
+        String splitsUrl(String ticker) {
+            return baseUrl + PolygonCall.SPLITS_PATH + "?ticker=" + ticker + "&limit=" + splitsPageLimit;
         }
 
         /**

@@ -21,6 +21,7 @@ import tickertape.api.ApiProblem;
 import tickertape.api.market.ClientInput;
 import tickertape.market.Timeframe;
 import tickertape.polygon.DeadLetters;
+import tickertape.polygon.PolygonCall;
 
 /**
  * Runs that ops start by hand: {@code POST /api/v2/data/ingest} (a window for some tickers and
@@ -80,6 +81,13 @@ public class ManualRuns {
         long deadLetterId = IngestionRuns.parseId("id", id);
         Map<String, Object> letter = deadLetters.find(deadLetterId);
         String url = ((String) letter.get("request")).replaceFirst("^GET ", "");
+        if (URI.create(url).getPath().startsWith(PolygonCall.SPLITS_PATH)) {
+            throw new ApiProblem(422, "not-replayable", "Splits requests are not replayed",
+                    "the splits of " + letter.get("ticker") + " are fetched again by their daily check, once"
+                            + " ingest.retry-failed-after has passed", "id");
+        }
+        // a letter parked before bars were stored raw asked for adjusted bars: the store keeps raw ones
+        url = url.replace("adjusted=true", "adjusted=false");
         Window window = Window.of(url);
         IngestionJob job = new IngestionJob("replay", (String) letter.get("ticker"), window.timeframe(),
                 window.from(), window.to(), url.contains("sort=desc"), url, null);

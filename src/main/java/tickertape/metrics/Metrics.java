@@ -72,6 +72,8 @@ public class Metrics {
         for (String limit : RATE_LIMITS) {
             rateLimited(limit);
         }
+        splitChecks("fetched");
+        splitChecks("failed");
     }
 
     /**
@@ -128,6 +130,18 @@ public class Metrics {
         return Counter.builder("tickertape.polygon.requests")
                 .description("Requests sent to Polygon by HTTP status (0: no response; 429: rate limited); retries included")
                 .tag("status", String.valueOf(httpStatus))
+                .register(registry);
+    }
+
+    /** A ticker's splits check ended: {@code fetched} (every page stored) or {@code failed}. */
+    public void splitCheck(String outcome) {
+        splitChecks(outcome).increment();
+    }
+
+    private Counter splitChecks(String outcome) {
+        return Counter.builder("tickertape.polygon.split.checks")
+                .description("Checks of a ticker's splits (/v3/reference/splits) by outcome: fetched or failed")
+                .tag("outcome", outcome)
                 .register(registry);
     }
 

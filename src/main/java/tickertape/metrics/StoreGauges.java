@@ -51,7 +51,7 @@ public class StoreGauges implements BarWriteListener {
             select t.symbol, t.backfill_from, tf.code,
                    (select min(ts) from market_bar m where m.ticker = t.symbol and m.timeframe = tf.code) as oldest,
                    (select max(ts) from market_bar m where m.ticker = t.symbol and m.timeframe = tf.code) as newest,
-                   (select lower(covered) from series_coverage c
+                   (select lower(covered + adjusted_held) from series_coverage c
                      where c.ticker = t.symbol and c.timeframe = tf.code) as covered_from
             from ticker t cross join unnest(?::text[]) as tf(code)
             """;

@@ -1,12 +1,16 @@
 package tickertape.polygon;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,11 +21,14 @@ import org.apache.camel.Exchange;
  * The two ends of one HTTP call to Polygon, used by the polygon-call route around its http endpoint:
  * {@link #prepare} turns the exchange into the request (URL from the {@code polygonUrl} property,
  * the key as a Bearer header so it never sits in a URL), and {@link #readPage} turns the response
- * into an {@link AggregatesPage} or throws the {@link PolygonFailure} that decides retry or park.
+ * into an {@link AggregatesPage} (or a {@link SplitsPage}, when the request was for splits) or throws
+ * the {@link PolygonFailure} that decides retry or park.
  */
 public class PolygonCall {
     /** Exchange property holding the absolute URL to GET: a first page, or a {@code next_url}. */
     public static final String URL_PROPERTY = "polygonUrl";
+    /** The path of Polygon's splits endpoint: a request to it is answered with a {@link SplitsPage}. */
+    public static final String SPLITS_PATH = "/v3/reference/splits";
 
     private final String apiKey;
     private final ObjectMapper json;
@@ -52,14 +59,14 @@ public class PolygonCall {
         message.setHeader("Accept", "application/json");
     }
 
-    public AggregatesPage readPage(Exchange exchange) throws IOException {
+    public PolygonPage readPage(Exchange exchange) throws IOException {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         Optional<Long> retryAfter = retryAfterMillis(exchange);
         // The request's headers (the key among them) and Polygon's must not travel on with the exchange.
         clearHeaders(exchange);
         InputStream body = exchange.getMessage().getBody(InputStream.class);
         if (status == 200) {
-            return parsePage(body);
+            return isSplitsRequest(exchange.getProperty(URL_PROPERTY, String.class)) ? parseSplits(body) : parsePage(body);
         }
         String message = providerMessage(body);
         if (status == 401 || status == 403) {
@@ -119,6 +126,60 @@ public class PolygonCall {
         } catch (IOException e) {
             // The stream ended early (connection cut mid-body): the page is incomplete.
             throw new PolygonFailure.Retryable(200, "incomplete body: " + e.getMessage());
+        }
+    }
+
+    private static boolean isSplitsRequest(String url) {
+        return url != null && URI.create(url).getPath().startsWith(SPLITS_PATH);
+    }
+
+    /**
+     * A splits page: small, so read as a tree. A body that is not a complete JSON object, a status
+     * other than OK, or a split without its date or a positive ratio is a bad answer: retried, then
+     * parked, like a bad aggregates page (a split skipped would be deleted from the store as unlisted).
+     */
+    private SplitsPage parseSplits(InputStream body) throws IOException {
+        if (body == null) {
+            throw new PolygonFailure.Retryable(200, "empty response body");
+        }
+        JsonNode page;
+        try {
+            page = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new PolygonFailure.Retryable(200, "malformed JSON body: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new PolygonFailure.Retryable(200, "incomplete body: " + e.getMessage());
+        }
+        if (page == null || !page.isObject()) {
+            throw new PolygonFailure.Retryable(200, "response is not a JSON object");
+        }
+        if (!"OK".equals(page.path("status").asText(null))) {
+            throw new PolygonFailure.Retryable(200, "unexpected status '" + page.path("status").asText(null)
+                    + "' in a 200 response");
+        }
+        JsonNode results = page.path("results");
+        if (!results.isMissingNode() && !results.isArray()) {
+            throw new PolygonFailure.Retryable(200, "results is not an array");
+        }
+        List<PolygonSplit> splits = new ArrayList<>();
+        for (JsonNode split : results) {
+            splits.add(readSplit(split));
+        }
+        return new SplitsPage(splits, page.hasNonNull("next_url") ? page.get("next_url").asText() : null);
+    }
+
+    private static PolygonSplit readSplit(JsonNode split) {
+        double from = split.path("split_from").asDouble(Double.NaN);
+        double to = split.path("split_to").asDouble(Double.NaN);
+        if (!split.path("split_from").isNumber() || !split.path("split_to").isNumber()
+                || !(from > 0 && to > 0 && Double.isFinite(from) && Double.isFinite(to))) {
+            throw new PolygonFailure.Retryable(200, "a split without a positive split_from and split_to: " + split);
+        }
+        try {
+            return new PolygonSplit(split.hasNonNull("id") ? split.get("id").asText() : null,
+                    LocalDate.parse(split.path("execution_date").asText("")), from, to);
+        } catch (DateTimeParseException e) {
+            throw new PolygonFailure.Retryable(200, "a split without an execution_date: " + split);
         }
     }
 

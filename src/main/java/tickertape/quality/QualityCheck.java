@@ -25,15 +25,17 @@ public class QualityCheck {
     private final ExpectedBars expectedBars;
     private final Staleness staleness;
     private final DerivedConsistency derivedConsistency;
+    private final UnexplainedMoves unexplainedMoves;
     private final Clock clock;
 
     QualityCheck(QualityStore store, ExchangeCalendar calendar, Staleness staleness,
-                 DerivedConsistency derivedConsistency, Clock clock) {
+                 DerivedConsistency derivedConsistency, UnexplainedMoves unexplainedMoves, Clock clock) {
         this.store = store;
         this.calendar = calendar;
         this.expectedBars = new ExpectedBars(calendar);
         this.staleness = staleness;
         this.derivedConsistency = derivedConsistency;
+        this.unexplainedMoves = unexplainedMoves;
         this.clock = clock;
     }
 
@@ -48,7 +50,8 @@ public class QualityCheck {
                 gaps.subList(0, Math.min(gaps.size(), LISTED_GAPS)),
                 tally.extendedHours(), newest, scan.due(), newest == null || newest.isBefore(scan.due()),
                 tally.ohlcViolations(), tally.duplicates(), tally.misaligned(),
-                timeframe.isDerivedFromMinutes() ? derivedMismatches(ticker, timeframe, from, to) : null);
+                timeframe.isDerivedFromMinutes() ? derivedMismatches(ticker, timeframe, from, to) : null,
+                timeframe == Timeframe.D1 ? unexplainedMoves.between(ticker, from, to) : null);
     }
 
     /** The coverage and gap figures of {@link #series} alone: one pass over the bars, no other read. */

@@ -15,12 +15,13 @@ public final class QualityConfiguration {
 
     /** @return the {@code dataQuality} bean, which the status page also reads coverage from */
     public static DataQuality bind(CamelContext context, DataSource dataSource, SeriesPlanner planner,
-                            TickerRoutes tickerRoutes) {
+                            TickerRoutes tickerRoutes, UnexplainedMoves unexplainedMoves) {
         Clock clock = Clock.systemUTC();
         ExchangeCalendar calendar = new ExchangeCalendar();
         Staleness staleness = Staleness.forSchedule(calendar, setting(context, "tickertape.refresh-schedule"));
         QualityStore store = new QualityStore(dataSource);
-        QualityCheck check = new QualityCheck(store, calendar, staleness, new DerivedConsistency(dataSource), clock);
+        QualityCheck check = new QualityCheck(store, calendar, staleness, new DerivedConsistency(dataSource),
+                unexplainedMoves, clock);
         QualityRequests requests = new QualityRequests(tickerRoutes, store, clock,
                 Integer.parseInt(setting(context, "quality.default-days")));
         Registry registry = context.getRegistry();

@@ -80,11 +80,11 @@ final class QualityStore {
         }
     }
 
-    /** The windows of [from, to) the source has answered for (the coverage ledger), merged. */
+    /** The windows of [from, to) the source has answered for (the coverage ledger, an old adjusted store included), merged. */
     ConfirmedWindows confirmedWindows(String ticker, Timeframe timeframe, Instant from, Instant to)
             throws SQLException {
         ConfirmedWindows windows = new ConfirmedWindows();
-        for (CoverageLedger.Window window : ledger.covered(ticker, timeframe, from, to)) {
+        for (CoverageLedger.Window window : ledger.confirmed(ticker, timeframe, from, to)) {
             windows.add(window.from(), window.to());
         }
         return windows;

@@ -21,13 +21,15 @@ import java.util.List;
  * @param duplicateTimestamps bars sharing their bucket with another bar (zero by construction)
  * @param misalignedBars bars not starting at the start of their bucket (zero by construction)
  * @param derivedMismatches for 5m 15m 1h 4h: buckets that disagree with the roll-up of their 1m bars
+ * @param unexplainedMoves for 1d: day-over-day jumps of the split-adjusted close beyond
+ *     {@code quality.max-daily-move} that no recorded split explains
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SeriesQuality(String ticker, String timeframe, int expectedBars, int presentBars, int missingBars,
                             int confirmedEmptyBars, double coveragePercent, int gapCount, List<Gap> gaps,
                             ExtendedHours extendedHours, Instant newestBar, Instant dueBar, boolean stale,
                             int ohlcViolations, int duplicateTimestamps, int misalignedBars,
-                            DerivedMismatches derivedMismatches) {
+                            DerivedMismatches derivedMismatches, List<UnexplainedMoves.Move> unexplainedMoves) {
 
     /**
      * Bars held in pre-market (04:00–09:30) and after-hours (to 20:00), and any held where the exchange

@@ -40,6 +40,18 @@ public record Aggregate(
         return new Aggregate(bucketStart, first.open, high, low, last.close, volume, vwap, trades);
     }
 
+    /**
+     * This bar adjusted by {@code factor}: prices (open high low close vwap) multiplied by it, volume
+     * divided by it, trades unchanged; a factor of 1 is this bar itself.
+     */
+    Aggregate adjusted(double factor) {
+        if (factor == 1) {
+            return this;
+        }
+        return new Aggregate(startMillis, open * factor, high * factor, low * factor, close * factor,
+                volume / factor, vwap * factor, trades);
+    }
+
     private Aggregate startingAt(long bucketStart) {
         return new Aggregate(bucketStart, open, high, low, close, volume, vwap, trades);
     }

@@ -46,6 +46,30 @@ final class PolygonJson {
         });
     }
 
+    /** A 200 splits body: {@code results} always present (empty when none), as on Polygon's v3 endpoints. */
+    static byte[] splits(List<SandboxSplits.Split> results, String requestId, Optional<String> nextUrl) {
+        return write(256 + 128 * results.size(), json -> {
+            json.writeArrayFieldStart("results");
+            for (SandboxSplits.Split split : results) {
+                json.writeStartObject();
+                json.writeStringField("id", split.id());
+                json.writeStringField("execution_date", split.executionDate().toString());
+                json.writeFieldName("split_from");
+                writeRatio(json, split.splitFrom());
+                json.writeFieldName("split_to");
+                writeRatio(json, split.splitTo());
+                json.writeStringField("ticker", split.ticker());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeStringField("status", "OK");
+            json.writeStringField("request_id", requestId);
+            if (nextUrl.isPresent()) {
+                json.writeStringField("next_url", nextUrl.get());
+            }
+        });
+    }
+
     /** A 400 (or other request failure) body: {@code {"status":"ERROR","request_id","error"}}. */
     static byte[] error(String requestId, String error) {
         return write(256, json -> {
@@ -81,6 +105,15 @@ final class PolygonJson {
         json.writeNumberField("t", bar.startMillis());
         json.writeNumberField("n", bar.trades());
         json.writeEndObject();
+    }
+
+    /** Whole ratios as integers ({@code 10}), as Polygon writes them; others as decimals ({@code 1.5}). */
+    private static void writeRatio(JsonGenerator json, double ratio) throws IOException {
+        if (ratio == Math.rint(ratio) && Math.abs(ratio) < 1e15) {
+            json.writeNumber((long) ratio);
+        } else {
+            json.writeNumber(ratio);
+        }
     }
 
     /**

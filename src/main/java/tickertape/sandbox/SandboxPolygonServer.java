@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -39,6 +40,10 @@ import tickertape.market.ExchangeCalendar;
  * (any non-empty key is accepted), 400 ERROR for bad parameters, 404 NOT_FOUND for other paths. The
  * {@code request_id} is a hash of the request (without its key), so equal requests get byte-identical
  * bodies. Only minutes that have ended by the clock's now are served, as on the real API.
+ *
+ * <p>Aggregates are raw with {@code adjusted=false} and split-adjusted otherwise (the default), for the
+ * splits executed by the clock's New York date ({@link SandboxSplits}); {@code GET /v3/reference/splits}
+ * lists the splits ({@link SplitsQuery}). {@link #announceSplit} adds one at run time.
  */
 public final class SandboxPolygonServer implements AutoCloseable {
 
@@ -59,7 +64,8 @@ public final class SandboxPolygonServer implements AutoCloseable {
 
     private final Clock clock;
     private final boolean delayed;
-    private final AggregatePager pager = new AggregatePager(new SyntheticBars(new ExchangeCalendar()));
+    private final SandboxSplits splits;
+    private final AggregatePager pager;
     private final AtomicLong requestsServed = new AtomicLong();
     private HttpServer server;
     private ExecutorService workers;
@@ -78,6 +84,17 @@ public final class SandboxPolygonServer implements AutoCloseable {
     public SandboxPolygonServer(Clock clock, boolean delayed) {
         this.clock = clock;
         this.delayed = delayed;
+        ExchangeCalendar calendar = new ExchangeCalendar();
+        this.splits = new SandboxSplits(calendar);
+        this.pager = new AggregatePager(new SyntheticBars(calendar, splits), splits);
+    }
+
+    /**
+     * Announces a split of {@code ticker} executing on {@code executionDate} (see
+     * {@link SandboxSplits#announce}): listed at once, adjusting answers from that date on.
+     */
+    public void announceSplit(String ticker, LocalDate executionDate, double splitFrom, double splitTo) {
+        splits.announce(new SandboxSplits.Split(ticker, executionDate, splitFrom, splitTo));
     }
 
     /** Binds 127.0.0.1 on an ephemeral port and starts serving; returns this for try-with-resources. */
@@ -155,33 +172,44 @@ public final class SandboxPolygonServer implements AutoCloseable {
         URI uri = exchange.getRequestURI();
         String requestId = requestId(uri);
         Matcher path = AggregatesQuery.PATH.matcher(uri.getRawPath());
-        if (!path.matches()) {
+        boolean splitsPath = SplitsQuery.PATH.matcher(uri.getRawPath()).matches();
+        if (!path.matches() && !splitsPath) {
             return new Response(404, PolygonJson.message("NOT_FOUND", requestId, "No such endpoint: " + uri.getRawPath()));
         }
         if (!exchange.getRequestMethod().equals("GET")) {
             return new Response(405, PolygonJson.error(requestId, "Only GET is supported"));
         }
-        return aggregates(exchange, path, requestId);
-    }
-
-    private Response aggregates(HttpExchange exchange, Matcher path, String requestId) {
-        AggregatesQuery query;
         try {
-            Map<String, String> params = queryParams(exchange.getRequestURI().getRawQuery());
+            Map<String, String> params = queryParams(uri.getRawQuery());
             if (!authorized(exchange, params)) {
                 return new Response(401, PolygonJson.message("NOT_AUTHORIZED", requestId,
                         "API key missing: send 'Authorization: Bearer <key>' or apiKey=<key>."));
             }
-            query = AggregatesQuery.parse(path, params);
+            return splitsPath ? splits(params, requestId) : aggregates(AggregatesQuery.parse(path, params), requestId);
         } catch (IllegalArgumentException e) {
             return new Response(400, PolygonJson.error(requestId, e.getMessage()));
         }
-        AggregatePage page = pager.page(query, servedUntil());
+    }
+
+    private Response splits(Map<String, String> params, String requestId) {
+        SplitsQuery query = SplitsQuery.parse(params);
+        SplitsQuery.Page page = query.page(splits.listed(query.ticker(), today()));
+        Optional<String> nextUrl = page.nextCursor().map(cursor -> query.nextUrl(baseUrl(), cursor));
+        return new Response(200, PolygonJson.splits(page.results(), requestId, nextUrl));
+    }
+
+    private Response aggregates(AggregatesQuery query, String requestId) {
+        AggregatePage page = pager.page(query, servedUntil(), today());
         Optional<String> nextUrl = page.nextBucket().isPresent()
                 ? Optional.of(query.nextUrl(baseUrl(), page.nextBucket().getAsLong()))
                 : Optional.empty();
         String status = delayed ? "DELAYED" : "OK";
         return new Response(200, PolygonJson.aggregates(query, page, status, requestId, nextUrl));
+    }
+
+    /** The clock's New York date: the splits executed by it adjust the answers. */
+    private LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ExchangeCalendar.ZONE);
     }
 
     private Instant servedUntil() {

@@ -35,15 +35,26 @@ public final class SyntheticBars {
             "SPY", new Profile(560, 0.0005, 60_000, false),
             "QQQ", new Profile(450, 0.0006, 35_000, false),
             "IWM", new Profile(200, 0.0008, 25_000, false),
-            "UVXY", new Profile(20, 0.0025, 9_000, true));
+            "UVXY", new Profile(5, 0.0025, 40_000, true));
 
     private final ExchangeCalendar calendar;
+    private final SandboxSplits splits;
 
+    /** The default sandbox's raw bars: its yearly UVXY split, nothing announced. */
     public SyntheticBars(ExchangeCalendar calendar) {
-        this.calendar = calendar;
+        this(calendar, new SandboxSplits(calendar));
     }
 
-    /** The 1-minute bars of {@code ticker} on the America/New_York day {@code day}, ascending by start. */
+    public SyntheticBars(ExchangeCalendar calendar, SandboxSplits splits) {
+        this.calendar = calendar;
+        this.splits = splits;
+    }
+
+    /**
+     * The raw 1-minute bars of {@code ticker} on the America/New_York day {@code day}, ascending by
+     * start: the synthetic path scaled by {@link SandboxSplits#rawScale} (prices multiplied, volume
+     * divided), so a split makes raw prices jump by its factor at its execution date.
+     */
     public List<Aggregate> minuteBars(String ticker, LocalDate day) {
         if (!calendar.isTradingDay(day)) {
             return List.of();
@@ -57,7 +68,8 @@ public final class SyntheticBars {
         long endOfSession = calendar.extendedClose(day).toEpochMilli();
 
         List<Aggregate> bars = new ArrayList<>((int) ((endOfSession - firstMinute) / MINUTE_MILLIS));
-        double price = profile.openingPrice(symbol, day, gaussian(random));
+        double scale = splits.rawScale(symbol, day);
+        double price = profile.openingPrice(symbol, day, gaussian(random)) * scale;
         for (long start = firstMinute; start < endOfSession; start += MINUTE_MILLIS) {
             MinuteDraw draw = MinuteDraw.next(random);
             boolean regular = start >= regularOpen && start < regularClose;
@@ -65,7 +77,7 @@ public final class SyntheticBars {
             double close = price * StrictMath.exp(volatility * draw.returnShock());
             double presence = !regular ? EXTENDED_HOURS_PRESENCE : profile.thin() ? THIN_REGULAR_PRESENCE : 1;
             if (draw.presence() < presence) {
-                double typicalVolume = profile.minuteVolume() * volumeShape(start, regular, regularOpen, regularClose);
+                double typicalVolume = profile.minuteVolume() * volumeShape(start, regular, regularOpen, regularClose) / scale;
                 bars.add(bar(start, price, close, volatility, typicalVolume, draw));
             }
             price = close;
@@ -111,7 +123,7 @@ public final class SyntheticBars {
     }
 
     /** 64-bit FNV-1a: a seed that is stable across JVMs, unlike a salted or unspecified hash. */
-    private static long fnv1a(String text) {
+    static long fnv1a(String text) {
         long hash = 0xcbf29ce484222325L;
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             hash = (hash ^ (b & 0xff)) * 0x100000001b3L;

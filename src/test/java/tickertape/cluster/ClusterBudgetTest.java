@@ -83,7 +83,8 @@ class ClusterBudgetTest {
                 .isLessThanOrEqualTo(REQUESTS_PER_WINDOW);
         assertThat(requests.stream().filter(request -> request.servedAs().equals("INTERNAL_SERVER_ERROR")))
                 .as("the retries passed the budget too").hasSize(FAULTS);
-        int oneInstance = TICKERS.stream().mapToInt(ClusterBudgetTest::pages).sum() + FAULTS;
+        // and each ticker's splits: one page, asked for by whichever instance claimed the check
+        int oneInstance = TICKERS.stream().mapToInt(ClusterBudgetTest::pages).sum() + FAULTS + TICKERS.size();
         assertThat(requests.size()).as("requests of both, against %d of one instance", oneInstance)
                 .isBetween(oneInstance, oneInstance * 11 / 10);
         for (String symbol : TICKERS) {
@@ -101,11 +102,13 @@ class ClusterBudgetTest {
         instances = new Instances(settings);
         Main app = instances.start();
         instances.execute("insert into ticker(symbol, active) values ('SPY', true)");
-        // two runs (1m and 1d) and a budget of one request an hour: one is answered, the other waits
+        // two runs (1m and 1d) and the splits check, and a budget of one request an hour: one is
+        // answered, the others wait
         app.getCamelContext().createProducerTemplate().sendBody("seda:ticker-started",
                 new TickerRoutes.TickerBlock("SPY", FIRST.toString()));
-        Instances.await(BACKFILLED, "the first request to be answered", () -> instances.queryLong(
-                "select coalesce(sum(api_calls), 0) from ingestion_run") == 1);
+        Instances.await(BACKFILLED, "the first request to be answered and the others to wait", () -> fake.requestCount() == 1
+                && instances.queryLong("select count(*) from ingestion_run") == 2
+                && instances.queryLong("select count(*) from split_check") == 1);
 
         long stopping = System.nanoTime();
         app.stop();
@@ -117,7 +120,13 @@ class ClusterBudgetTest {
         assertThat(instances.queryLong("select count(*) from ingestion_run where status = 'RUNNING'")).isZero();
         assertThat(instances.queryLong("select count(*) from ingestion_run where api_calls = 0"
                 + " and error like 'stopped: the app was shut down during this run%'"))
-                .as("the run that waited is closed by the stopping app").isEqualTo(1);
+                .as("the runs that waited are closed by the stopping app")
+                .isEqualTo(instances.queryLong("select count(*) from ingestion_run where api_calls = 0"))
+                .isPositive();
+        boolean splitsAnswered = fake.requests().get(0).pathAndQuery().startsWith("/v3/reference/splits");
+        assertThat(instances.queryLong("select count(*) from split_check where claimed_until is null"
+                + " and checked_at is " + (splitsAnswered ? "not null" : "null") + " and error is null"))
+                .as("the splits check: stored if answered, else its claim released; no error").isEqualTo(1);
     }
 
     private Map<String, String> settings() {

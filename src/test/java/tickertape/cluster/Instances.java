@@ -29,19 +29,19 @@ import org.apache.camel.main.MainListenerSupport;
  * class and application.properties), each with its own data directory and ports. Closing stops the
  * instances still running, then the database.
  */
-final class Instances implements AutoCloseable {
+public final class Instances implements AutoCloseable {
     private final EmbeddedPostgres database;
     private final Map<String, String> shared;
     private final List<Main> started = new ArrayList<>();
 
     /** @param shared the settings every instance gets on top of application.properties */
-    Instances(Map<String, String> shared) throws IOException {
+    public Instances(Map<String, String> shared) throws IOException {
         this.database = EmbeddedPostgres.builder().start();
         this.shared = shared;
     }
 
     /** Starts one more instance; returns once its routes run. */
-    Main start() throws Exception {
+    public Main start() throws Exception {
         return start(context -> { });
     }
 
@@ -49,7 +49,7 @@ final class Instances implements AutoCloseable {
      * Starts one more instance, handing its CamelContext to {@code beforeStart} once it is configured
      * and before anything in it starts; returns once its routes run.
      */
-    Main start(Consumer<CamelContext> beforeStart) throws Exception {
+    public Main start(Consumer<CamelContext> beforeStart) throws Exception {
         Main main = new Main();
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -72,17 +72,17 @@ final class Instances implements AutoCloseable {
     }
 
     /** The store, as a connection pool of an instance of its own. */
-    DataSource store() {
+    public DataSource store() {
         return database.getPostgresDatabase();
     }
 
-    void execute(String sql) throws SQLException {
+    public void execute(String sql) throws SQLException {
         try (Connection connection = store().getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
-    long queryLong(String sql) throws SQLException {
+    public long queryLong(String sql) throws SQLException {
         try (Connection connection = store().getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
@@ -92,7 +92,7 @@ final class Instances implements AutoCloseable {
     }
 
     /** Polls {@code condition} until it holds; fails after {@code timeout} (generous: this machine is shared). */
-    static void await(Duration timeout, String what, Callable<Boolean> condition) throws Exception {
+    public static void await(Duration timeout, String what, Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {

@@ -102,7 +102,7 @@ class DerivedFromSourceTest extends IngestionTestSupport {
         List<JsonNode> bars = new ArrayList<>();
         String url = fake.baseUrl() + "/v2/aggs/ticker/" + ticker + "/range/" + timeframe.multiplier() + "/"
                 + timeframe.timespan() + "/" + FROM.toEpochMilli() + "/" + TO.minusMillis(1).toEpochMilli()
-                + "?adjusted=true&sort=asc&limit=50000";
+                + "?adjusted=false&sort=asc&limit=50000";
         while (url != null) {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                     .header("Authorization", "Bearer " + fake.expectedKey()).build(), HttpResponse.BodyHandlers.ofString());

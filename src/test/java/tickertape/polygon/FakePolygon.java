@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -52,6 +53,9 @@ import tickertape.sandbox.SandboxPolygonServer;
  *   <li><b>Pages.</b> {@code GET /v2/aggs/ticker/{t}/range/{m}/{timespan}/{from}/{to}} answers exactly
  *       what the sandbox answers (same bytes, same status, its 400 and 404 included), except that
  *       {@code next_url} points at this fake, never at the sandbox; it never carries a key.</li>
+ *   <li><b>Splits.</b> {@code GET /v3/reference/splits} the same way; {@link #split} announces one at
+ *       run time. Aggregates are raw with {@code adjusted=false}, split-adjusted otherwise, for the
+ *       splits executed by the clock's date (a {@link SettableClock} lets a test move it).</li>
  *   <li><b>Auth.</b> Only {@code Authorization: Bearer <expected key>} is accepted. Anything else,
  *       including an {@code apiKey=} query parameter alone, gets 401
  *       {@code {"status":"NOT_AUTHORIZED","request_id":…,"message":…}}. A rejected request is recorded
@@ -165,6 +169,17 @@ public final class FakePolygon implements AutoCloseable {
     /** The WireMock server itself, for its journal or anything this class does not offer. */
     public WireMockServer wireMock() {
         return wireMock;
+    }
+
+    /**
+     * Announces a split of {@code ticker} executing on {@code executionDate}, {@code splitFrom} old shares
+     * becoming {@code splitTo} new ones (10, 1: a 1-for-10 reverse split): listed by the splits endpoint
+     * at once, and changing aggregates only from that date on (raw prices jump by
+     * {@code splitFrom/splitTo} from it; adjusted answers multiply earlier bars by it once the clock's
+     * date has reached it). Announce it after the clock's date to keep the raw history already served.
+     */
+    public void split(String ticker, LocalDate executionDate, double splitFrom, double splitTo) {
+        sandbox.announceSplit(ticker, executionDate, splitFrom, splitTo);
     }
 
     // ---------------------------------------------------------------- faults

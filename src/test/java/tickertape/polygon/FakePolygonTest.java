@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,6 +82,8 @@ class FakePolygonTest {
         AGGS + "QQQ/range/5/minute/2024-03-11/2024-03-12?limit=500&sort=desc",
         AGGS + "SPY/range/1/minute/2024-03-09/2024-03-10",
         AGGS + "SPY/range/1/minute/2024-03-12/2024-03-11",
+        AGGS + "UVXY/range/1/day/2024-03-25/2024-04-05?adjusted=false",
+        "/v3/reference/splits?ticker=UVXY&limit=3&order=asc",
         "/v3/reference/tickers"})
     void answersWhatTheSandboxAnswersButForTheNextUrlHost(String request) {
         Reply expected = sandboxReply(request);
@@ -90,9 +93,36 @@ class FakePolygonTest {
         assertThat(served.contentType()).contains("application/json");
         assertThat(served.body()).isEqualTo(expected.body().replace(sandbox.baseUrl(), fake.baseUrl()));
         if (served.status() == 200 && served.json().has("next_url")) {
-            assertThat(served.json().get("next_url").asText()).startsWith(fake.baseUrl() + AGGS);
+            assertThat(served.json().get("next_url").asText()).startsWith(fake.baseUrl() + "/v");
         }
         assertThat(served.body()).doesNotContain(sandbox.baseUrl());
+    }
+
+    @Test
+    void aSplitAnnouncedOnTheFakeIsListedAtOnceAndAdjustsAnswersOnceItsClockReachesIt() {
+        SettableClock clock = new SettableClock(Instant.parse("2025-06-07T12:00:00Z"));
+        try (FakePolygon dated = new FakePolygon(KEY, clock)) {
+            String week = dated.baseUrl() + AGGS + "SPY/range/1/day/2025-06-02/2025-06-06?limit=50000";
+            List<JsonNode> raw = results(getOn(week + "&adjusted=false").json());
+            dated.split("SPY", LocalDate.of(2025, 6, 10), 1, 2);
+
+            JsonNode listed = getOn(dated.baseUrl() + "/v3/reference/splits?ticker=SPY").json().get("results");
+            assertThat(listed).hasSize(1);
+            assertThat(listed.get(0).get("execution_date").asText()).isEqualTo("2025-06-10");
+            assertThat(results(getOn(week).json())).as("not executed yet").isEqualTo(raw);
+
+            clock.set(Instant.parse("2025-06-14T12:00:00Z"));
+            assertThat(results(getOn(week + "&adjusted=false").json())).as("raw history unchanged").isEqualTo(raw);
+            List<JsonNode> adjusted = results(getOn(week).json());
+            assertThat(adjusted).hasSameSizeAs(raw).hasSize(5);
+            for (int i = 0; i < raw.size(); i++) {
+                for (String price : List.of("o", "h", "l", "c", "vw")) {
+                    assertThat(adjusted.get(i).get(price).asDouble()).isEqualTo(raw.get(i).get(price).asDouble() * 0.5);
+                }
+                assertThat(adjusted.get(i).get("v").asDouble()).isEqualTo(raw.get(i).get("v").asDouble() / 0.5);
+                assertThat(adjusted.get(i).get("n").asLong()).isEqualTo(raw.get(i).get("n").asLong());
+            }
+        }
     }
 
     @Test
@@ -543,6 +573,11 @@ class FakePolygonTest {
     /** GET on the fake with the expected key. */
     private Reply get(String pathAndQuery) {
         return send(HttpRequest.newBuilder(URI.create(fake.baseUrl() + pathAndQuery)).header("Authorization", "Bearer " + KEY));
+    }
+
+    /** GET of a whole URL with the expected key. */
+    private Reply getOn(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY));
     }
 
     /** The sandbox's own answer, for comparison. */

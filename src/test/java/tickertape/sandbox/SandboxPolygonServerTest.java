@@ -140,13 +140,18 @@ class SandboxPolygonServerTest {
                 Arguments.of(ticker, "2024-11-29", "2024-11-29")));
     }
 
+    /**
+     * Raw bars roll up exactly; adjusted ones are the raw bar adjusted (SandboxSplitsTest), so their
+     * summed volume may differ from the sum of adjusted minutes in the last digit.
+     */
     @ParameterizedTest(name = "{0} {1}..{2}")
     @MethodSource("rollUpWindows")
     void aggregatesEqualRollUpsOfTheMinuteBars(String ticker, String from, String to) {
-        List<Aggregate> minutes = client.allBars(AGGS + ticker + "/range/1/minute/" + from + "/" + to + "?limit=50000");
+        List<Aggregate> minutes = client.allBars(AGGS + ticker + "/range/1/minute/" + from + "/" + to
+                + "?limit=50000&adjusted=false");
         for (Timeframe timeframe : List.of(Timeframe.M5, Timeframe.M15, Timeframe.H1, Timeframe.H4, Timeframe.D1)) {
             List<Aggregate> served = client.allBars(AGGS + ticker + "/range/" + timeframe.multiplier() + "/"
-                    + timeframe.timespan() + "/" + from + "/" + to + "?limit=50000");
+                    + timeframe.timespan() + "/" + from + "/" + to + "?limit=50000&adjusted=false");
             List<Aggregate> expected = rollUp(minutes, timeframe);
 
             assertThat(served).as(timeframe.code()).hasSameSizeAs(expected);

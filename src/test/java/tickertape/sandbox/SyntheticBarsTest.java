@@ -89,7 +89,7 @@ class SyntheticBarsTest {
         assertPriceRange("SPY", 450, 700);
         assertPriceRange("QQQ", 350, 560);
         assertPriceRange("IWM", 150, 260);
-        assertPriceRange("UVXY", 12, 30);
+        assertPriceRange("UVXY", 4, 65);
     }
 
     static void assertConsistent(Aggregate bar) {

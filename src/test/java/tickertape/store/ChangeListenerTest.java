@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.api.market.ApiTestSupport;
 import tickertape.api.market.LatestBarCache;
+import tickertape.api.market.SplitAdjustments;
 import tickertape.market.Timeframe;
 
 /**
@@ -36,7 +38,7 @@ class ChangeListenerTest extends ApiTestSupport {
     void whileTheListenerIsDownEveryLookupReadsTheStoreAndOnceBackTheCacheIsUsedAgain() throws Exception {
         addTicker("CHLA");
         insertBars("CHLA", "1m", Instant.parse("2025-01-02T14:30:00Z"), Duration.ofMinutes(1), 1);
-        LatestBarCache cache = new LatestBarCache(dataSource());
+        LatestBarCache cache = new LatestBarCache(dataSource(), new SplitAdjustments(dataSource(), Clock.systemUTC()));
         ChangeListener listener = new ChangeListener(this::connectUnlessUnreachable, List.of(cache),
                 Duration.ofMillis(200), Duration.ofMillis(200));
         listener.start();
@@ -74,7 +76,7 @@ class ChangeListenerTest extends ApiTestSupport {
     }
 
     private static double close(LatestBarCache cache) {
-        return cache.latest(SERIES.ticker(), Timeframe.M1).orElseThrow().close();
+        return cache.latest(SERIES.ticker(), Timeframe.M1, true).orElseThrow().close();
     }
 
     private void setCloseUnannounced(double close) throws Exception {

@@ -12,6 +12,15 @@ public record Bar(Instant ts, double open, double high, double low, double close
     /** The columns {@link #of} reads, in a select list over market_bar. */
     public static final String COLUMNS = "ts, open, high, low, close, volume, vwap, trades";
 
+    /** This bar with its prices multiplied by {@code multiplier} and its volume divided by it (a split adjustment). */
+    public Bar scaled(double multiplier) {
+        if (multiplier == 1) {
+            return this;
+        }
+        return new Bar(ts, open * multiplier, high * multiplier, low * multiplier, close * multiplier,
+                volume / multiplier, vwap == null ? null : vwap * multiplier, trades);
+    }
+
     public static Bar of(ResultSet row) throws SQLException {
         double vwap = row.getDouble("vwap");
         Double nullableVwap = row.wasNull() ? null : vwap;

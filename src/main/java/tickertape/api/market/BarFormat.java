@@ -45,7 +45,7 @@ enum BarFormat {
         void finish() throws IOException;
     }
 
-    /** {"ticker","timeframe","from","to","count","nextCursor","bars":[{"ts","open",…}]}: Jackson's streaming generator. */
+    /** {"ticker","timeframe","from","to","adjusted","count","nextCursor","bars":[{"ts","open",…}]}: Jackson's streaming generator. */
     private static final class JsonBars implements BarWriter {
         private final JsonGenerator json;
 
@@ -56,6 +56,7 @@ enum BarFormat {
             json.writeStringField("timeframe", page.query().timeframe().code());
             json.writeStringField("from", page.query().from().toString());
             json.writeStringField("to", page.query().to().toString());
+            json.writeBooleanField("adjusted", page.query().adjusted());
             json.writeNumberField("count", page.count());
             json.writeStringField("nextCursor", page.nextCursor());
             json.writeArrayFieldStart("bars");

@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import javax.sql.DataSource;
 import tickertape.api.market.BarFormat.BarWriter;
+import tickertape.market.SplitAdjustment;
 
 /**
  * A response body that reads its bars from a database cursor as the client consumes it, so a page of
@@ -32,6 +33,7 @@ final class BarStream extends InputStream {
     private final Connection connection;
     private final ResultSet rows;
     private final StreamPermits.Permit permit;
+    private final SplitAdjustment.Stepper adjustment;
     private final ByteArrayOutputStream written = new ByteArrayOutputStream(64 * 1024);
     private BarWriter writer;
     private byte[] chunk = new byte[0];
@@ -39,19 +41,22 @@ final class BarStream extends InputStream {
     private boolean exhausted;
     private boolean closed;
 
-    private BarStream(Connection connection, ResultSet rows, StreamPermits.Permit permit) {
+    private BarStream(Connection connection, ResultSet rows, StreamPermits.Permit permit,
+                      SplitAdjustment.Stepper adjustment) {
         this.connection = connection;
         this.rows = rows;
         this.permit = permit;
+        this.adjustment = adjustment;
     }
 
     /**
      * Runs the query of bars in [from, to) now, so a failure is still an error response, and returns
-     * the stream that writes them with the writer {@code opener} makes. The stream gives {@code permit}
-     * back when it closes.
+     * the stream that writes them, each scaled by {@code adjustment}, with the writer {@code opener}
+     * makes. The stream gives {@code permit} back when it closes.
      */
     static BarStream open(DataSource dataSource, int fetchSize, String ticker, String timeframe, Instant from,
-                          Instant to, WriterOpener opener, StreamPermits.Permit permit) throws SQLException, IOException {
+                          Instant to, SplitAdjustment.Stepper adjustment, WriterOpener opener,
+                          StreamPermits.Permit permit) throws SQLException, IOException {
         Connection connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(false);
@@ -62,7 +67,7 @@ final class BarStream extends InputStream {
             statement.setString(2, timeframe);
             statement.setTimestamp(3, Timestamp.from(from));
             statement.setTimestamp(4, Timestamp.from(to));
-            BarStream stream = new BarStream(connection, statement.executeQuery(), permit);
+            BarStream stream = new BarStream(connection, statement.executeQuery(), permit, adjustment);
             stream.writer = opener.open(stream.written);
             return stream;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -136,7 +141,8 @@ final class BarStream extends InputStream {
         try {
             int count = 0;
             while (count < BARS_PER_CHUNK && rows.next()) {
-                writer.bar(Bar.of(rows));
+                Bar bar = Bar.of(rows);
+                writer.bar(bar.scaled(adjustment.multiplier(bar.ts().toEpochMilli())));
                 count++;
             }
             if (count < BARS_PER_CHUNK) {

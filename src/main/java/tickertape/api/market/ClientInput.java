@@ -92,6 +92,15 @@ public final class ClientInput {
         throw ApiProblem.invalidParameter(parameter, "must be a whole number from 1 to " + max);
     }
 
+    /** {@code adjusted}: true (the default: split-adjusted prices) or false (as traded). */
+    public static boolean adjusted(String parameter, String value) {
+        if (value == null || value.isEmpty() || value.equals("true")) {
+            return true;
+        }
+        check(value.equals("false"), parameter, "must be true or false");
+        return false;
+    }
+
     public static String required(String parameter, String value) {
         if (value == null || value.isBlank()) {
             throw ApiProblem.invalidParameter(parameter, "is required");

@@ -24,6 +24,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.SynchronizationAdapter;
 import tickertape.api.ApiProblem;
 import tickertape.api.ApiGuard;
+import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 
 /**
@@ -44,6 +45,7 @@ public final class MarketBars {
     private final DataSource dataSource;
     private final ObjectMapper mapper;
     private final LatestBarCache latestBars;
+    private final SplitAdjustments adjustments;
     private final Settings settings;
     private final StreamPermits streams;
     private final Clock clock;
@@ -68,44 +70,50 @@ public final class MarketBars {
         }
     }
 
-    public MarketBars(DataSource dataSource, ObjectMapper mapper, LatestBarCache latestBars, Settings settings,
-                      Clock clock) {
+    public MarketBars(DataSource dataSource, ObjectMapper mapper, LatestBarCache latestBars,
+                      SplitAdjustments adjustments, Settings settings, Clock clock) {
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.latestBars = latestBars;
+        this.adjustments = adjustments;
         this.settings = settings;
         this.streams = new StreamPermits(settings.maxStreamsPerKey());
         this.clock = clock;
     }
 
-    /** The newest bar of a series, from the cache; 404 for an unknown ticker or a series with no bars yet. */
-    public LatestBar latest(@Header("ticker") String ticker, @Header("timeframe") String timeframe) throws SQLException {
+    /**
+     * The newest bar of a series, from the cache, split-adjusted unless {@code adjusted=false}; 404 for
+     * an unknown ticker or a series with no bars yet.
+     */
+    public LatestBar latest(@Header("ticker") String ticker, @Header("timeframe") String timeframe,
+                            @Header("adjusted") String adjusted) throws SQLException {
         String symbol = ClientInput.ticker("ticker", ticker);
         Timeframe resolution = ClientInput.timeframe("timeframe", timeframe);
-        Optional<Bar> bar = latestBars.latest(symbol, resolution);
+        boolean splitAdjusted = ClientInput.adjusted("adjusted", adjusted);
+        Optional<Bar> bar = latestBars.latest(symbol, resolution, splitAdjusted);
         if (bar.isEmpty()) {
             try (Connection connection = dataSource.getConnection()) {
                 KnownTickers.require(connection, symbol);
             }
             throw ApiProblem.notFound("Bar", "no " + resolution.code() + " bars of " + symbol + " yet");
         }
-        return new LatestBar(symbol, resolution.code(), bar.get());
+        return new LatestBar(symbol, resolution.code(), splitAdjusted, bar.get());
     }
 
-    /** The latest endpoint's body: the series and its newest bar. */
-    public record LatestBar(String ticker, String timeframe, Bar bar) {
+    /** The latest endpoint's body: the series, the mode and its newest bar. */
+    public record LatestBar(String ticker, String timeframe, boolean adjusted, Bar bar) {
     }
 
     /**
      * One page of bars in [from, to), ascending, as JSON or CSV. Sets the body to a {@link BarStream},
      * the {@code Link} to the next page, and for a closed range {@code ETag} and {@code Cache-Control}
-     * (or answers 304 when {@code If-None-Match} matches).
+     * (or answers 304 when {@code If-None-Match} matches). Split-adjusted unless {@code adjusted=false}.
      */
     public void range(@Header("ticker") String ticker, @Header("timeframe") String timeframe,
-                      @Header("from") String from, @Header("to") String to, @Header("limit") String limit,
-                      @Header("cursor") String cursor, @Header("Accept") String accept,
+                      @Header("from") String from, @Header("to") String to, @Header("adjusted") String adjusted,
+                      @Header("limit") String limit, @Header("cursor") String cursor, @Header("Accept") String accept,
                       @Header("If-None-Match") String ifNoneMatch, Exchange exchange) throws Exception {
-        RangeQuery query = query(ticker, timeframe, from, to);
+        RangeQuery query = query(ticker, timeframe, from, to, adjusted);
         // before any connection is taken: a client at its maximum must not wait on the pool
         StreamPermits.Permit permit = streams.acquire(exchange.getProperty(ApiGuard.CLIENT, Long.class));
         try {
@@ -119,16 +127,25 @@ public final class MarketBars {
     private void streamRange(RangeQuery query, String limit, String cursor, String accept, String ifNoneMatch,
                              Exchange exchange, StreamPermits.Permit permit) throws Exception {
         int pageLimit = ClientInput.limit("limit", limit, settings.defaultLimit(), settings.maxLimit());
-        Instant start = cursor == null || cursor.isEmpty() ? query.from() : PageCursor.decode(cursor, query);
+        PageCursor.Position position = cursor == null || cursor.isEmpty() ? null : PageCursor.decode(cursor, query);
+        Instant start = position == null ? query.from() : position.start();
         BarFormat format = BarFormat.forAccept(accept);
 
         PageSummary summary;
+        SplitAdjustment adjustment;
         try (Connection connection = dataSource.getConnection()) {
             KnownTickers.require(connection, query.ticker());
+            adjustment = adjustments.of(connection, query.ticker(), query.timeframe(), query.from(), query.to(),
+                    query.adjusted());
             summary = summarise(connection, query, start, pageLimit);
         }
+        // over the whole query, so every page of it carries the same one while the splits stay the same
+        String fingerprint = adjustment.fingerprint(query.from(), query.to());
+        if (position != null) {
+            PageCursor.requireAdjustment(position, fingerprint);
+        }
         Instant end = summary.nextStart().orElse(query.to());
-        String nextCursor = summary.nextStart().map(next -> PageCursor.encode(next, query)).orElse(null);
+        String nextCursor = summary.nextStart().map(next -> PageCursor.encode(next, query, fingerprint)).orElse(null);
 
         Message response = exchange.getMessage();
         response.setHeader(Exchange.CONTENT_TYPE, format.contentType());
@@ -136,7 +153,7 @@ public final class MarketBars {
             response.setHeader("Link", "<" + nextPageLink(query, pageLimit, nextCursor) + ">; rel=\"next\"");
         }
         if (isClosed(query)) {
-            String etag = etag(query, start, summary, format);
+            String etag = etag(query, start, summary, format, fingerprint);
             response.setHeader("ETag", etag);
             response.setHeader("Cache-Control", "private, max-age=" + settings.closedRangeMaxAgeSeconds());
             if (matches(ifNoneMatch, etag)) {
@@ -148,7 +165,7 @@ public final class MarketBars {
         }
         BarFormat.Page page = new BarFormat.Page(query, summary.count(), nextCursor);
         BarStream body = BarStream.open(dataSource, settings.fetchSize(), query.ticker(), query.timeframe().code(),
-                start, end, out -> format.open(out, mapper, page), permit);
+                start, end, adjustment.stepper(), out -> format.open(out, mapper, page), permit);
         // The stream closes itself at its end; this also releases it if the response is never written.
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -159,9 +176,10 @@ public final class MarketBars {
         response.setBody(body);
     }
 
-    private static RangeQuery query(String ticker, String timeframe, String from, String to) {
+    private static RangeQuery query(String ticker, String timeframe, String from, String to, String adjusted) {
         RangeQuery query = new RangeQuery(ClientInput.ticker("ticker", ticker), ClientInput.timeframe("timeframe", timeframe),
-                ClientInput.instant("from", from, false), ClientInput.instant("to", to, true));
+                ClientInput.instant("from", from, false), ClientInput.instant("to", to, true),
+                ClientInput.adjusted("adjusted", adjusted));
         ClientInput.check(query.from().isBefore(query.to()), "to", "must be after from");
         return query;
     }
@@ -198,9 +216,13 @@ public final class MarketBars {
         return !query.to().isAfter(today);
     }
 
-    /** Changes whenever the page's bars do: a bar added (count, next start) or rewritten (newest write). */
-    private static String etag(RangeQuery query, Instant start, PageSummary summary, BarFormat format) {
-        String state = query.checksum() + "|" + start + "|" + summary + "|" + format;
+    /**
+     * Changes whenever the page's bars do: a bar added (count, next start) or rewritten (newest write),
+     * or adjusted otherwise (a split stored or taking effect, a held window fetched again raw).
+     */
+    private static String etag(RangeQuery query, Instant start, PageSummary summary, BarFormat format,
+                               String adjustment) {
+        String state = query.checksum() + "|" + start + "|" + summary + "|" + format + "|" + adjustment;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8));
             return '"' + HexFormat.of().formatHex(digest, 0, 16) + '"';
@@ -219,7 +241,7 @@ public final class MarketBars {
     private static String nextPageLink(RangeQuery query, int limit, String cursor) {
         return PATH + "?ticker=" + query.ticker() + "&timeframe=" + query.timeframe().code()
                 + "&from=" + encode(query.from().toString()) + "&to=" + encode(query.to().toString())
-                + "&limit=" + limit + "&cursor=" + cursor;
+                + "&adjusted=" + query.adjusted() + "&limit=" + limit + "&cursor=" + cursor;
     }
 
     private static String encode(String value) {

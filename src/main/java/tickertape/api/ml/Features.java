@@ -17,6 +17,8 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import tickertape.api.market.ClientInput;
 import tickertape.api.market.KnownTickers;
+import tickertape.api.market.SplitAdjustments;
+import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 import tickertape.store.Columns;
 
@@ -39,11 +41,13 @@ public final class Features {
     private final DataSource dataSource;
     private final ObjectMapper mapper;
     private final BatchLimits limits;
+    private final SplitAdjustments adjustments;
 
-    public Features(DataSource dataSource, ObjectMapper mapper, BatchLimits limits) {
+    public Features(DataSource dataSource, ObjectMapper mapper, BatchLimits limits, SplitAdjustments adjustments) {
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.limits = limits;
+        this.adjustments = adjustments;
     }
 
     /** One feature value as the API reads and writes it. */
@@ -89,7 +93,11 @@ public final class Features {
         return new Written(rows.size(), inserted, updated, rows.size() - inserted - updated);
     }
 
-    /** The features of a series in [from, to), by ts then name; {@code names} (comma-separated) narrows them. */
+    /**
+     * The features of a series in [from, to), by ts then name; {@code names} (comma-separated) narrows
+     * them. Each row, as written, refers to the prices of its day; its {@code splitsSince} lists the
+     * ticker's splits executed after that day (up to today), so the service can adjust or recompute it.
+     */
     public Map<String, Object> list(@Header("ticker") String ticker, @Header("timeframe") String timeframe,
                                     @Header("from") String from, @Header("to") String to,
                                     @Header("names") String names, @Header("limit") String limit) throws SQLException {
@@ -102,6 +110,7 @@ public final class Features {
                 : Arrays.stream(names.split(",")).map(String::trim).toArray(String[]::new);
         List<Map<String, Object>> features = new ArrayList<>();
         boolean more = false;
+        SplitAdjustment splits = adjustments.splitsOnly(symbol, true);
         try (Connection connection = dataSource.getConnection()) {
             KnownTickers.require(connection, symbol);
             try (PreparedStatement select = connection.prepareStatement(SELECT)) {
@@ -119,9 +128,11 @@ public final class Features {
                             break;
                         }
                         Map<String, Object> feature = new LinkedHashMap<>();
-                        feature.put("ts", Columns.instant(rows, "ts"));
+                        Instant ts = Columns.instant(rows, "ts");
+                        feature.put("ts", ts);
                         feature.put("name", rows.getString("name"));
                         feature.put("value", rows.getDouble("value"));
+                        feature.put("splitsSince", splits.splitsAfter(ts));
                         features.add(feature);
                     }
                 }

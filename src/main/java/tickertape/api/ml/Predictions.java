@@ -1,5 +1,6 @@
 package tickertape.api.ml;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,9 @@ import org.apache.camel.Header;
 import tickertape.api.ApiProblem;
 import tickertape.api.market.ClientInput;
 import tickertape.api.market.KnownTickers;
+import tickertape.api.market.SplitAdjustments;
+import tickertape.market.Split;
+import tickertape.market.SplitAdjustment;
 import tickertape.store.Columns;
 
 /**
@@ -49,19 +53,26 @@ public final class Predictions {
 
     /**
      * The newest {@code window} predictions of a model on a ticker whose outcome is stored: the bar at
-     * ts and the bar {@code horizon} bars later in the same timeframe. The predicted direction is the
+     * ts and the bar {@code horizon} bars later in the same timeframe, their (raw) closes compared across
+     * the splits executed between them (a 1-for-10 reverse split is not a +900 % outcome). The predicted direction is the
      * one given, else the sign of the predicted return, else of the predicted price against the close
      * at ts; the predicted return is the one given, else implied by the predicted price.
      */
     private static final String ACCURACY = """
             with evaluated as (
                 select p.predicted_direction, p.predicted_return, p.predicted_price, base.close as base_close,
-                       later.close / base.close - 1 as realised
+                       later.close / base.close * between_splits.factor - 1 as realised
                 from prediction p
                 join market_bar base on base.ticker = p.ticker and base.timeframe = p.timeframe and base.ts = p.ts
-                cross join lateral (select close from market_bar m
+                cross join lateral (select close, ts from market_bar m
                                     where m.ticker = p.ticker and m.timeframe = p.timeframe and m.ts > p.ts
                                     order by m.ts offset p.horizon - 1 limit 1) later
+                cross join lateral (select coalesce(exp(sum(ln(s.split_to / s.split_from))), 1) as factor
+                                    from split s
+                                    where s.ticker = p.ticker
+                                      and s.execution_date > (base.ts at time zone 'America/New_York')::date
+                                      and s.execution_date <= (later.ts at time zone 'America/New_York')::date)
+                                    between_splits
                 where p.model_id = ? and p.ticker = ?
                 order by p.ts desc, p.id desc
                 limit ?),
@@ -80,16 +91,19 @@ public final class Predictions {
     private final ObjectMapper mapper;
     private final BatchLimits limits;
     private final AccuracyWindow window;
+    private final SplitAdjustments adjustments;
 
     /** How many evaluable predictions accuracy looks at when none is asked for, and at most. */
     public record AccuracyWindow(int defaultSize, int maxSize) {
     }
 
-    public Predictions(DataSource dataSource, ObjectMapper mapper, BatchLimits limits, AccuracyWindow window) {
+    public Predictions(DataSource dataSource, ObjectMapper mapper, BatchLimits limits, AccuracyWindow window,
+                       SplitAdjustments adjustments) {
         this.dataSource = dataSource;
         this.mapper = mapper;
         this.limits = limits;
         this.window = window;
+        this.adjustments = adjustments;
     }
 
     /** A prediction as posted: the model by name and version; at least one of the three predicted values. */
@@ -119,13 +133,23 @@ public final class Predictions {
         }
     }
 
-    /** The latest predictions of every active model for {@code ticker}. */
+    /**
+     * The latest predictions of every active model for {@code ticker}. A prediction refers to the
+     * prices of its day; its {@code splitsSince} lists the ticker's splits executed after that day.
+     */
     public Map<String, Object> latest(@Header("ticker") String ticker) throws SQLException {
         String symbol = ClientInput.ticker("ticker", ticker);
+        List<Prediction> predictions = latestOfActiveModels(dataSource, symbol);
+        SplitAdjustment splits = adjustments.splitsOnly(symbol, true);
         Map<String, Object> latest = new LinkedHashMap<>();
         latest.put("ticker", symbol);
-        latest.put("predictions", latestOfActiveModels(dataSource, symbol));
+        latest.put("predictions", predictions.stream()
+                .map(prediction -> new PredictionRead(prediction, splits.splitsAfter(prediction.ts()))).toList());
         return latest;
+    }
+
+    /** A prediction as read: its fields, and the splits executed since its day. */
+    public record PredictionRead(@JsonUnwrapped Prediction prediction, List<Split> splitsSince) {
     }
 
     /** Rows of {@link #LATEST_OF_ACTIVE_MODELS} for {@code ticker}; 404 when the ticker is unknown. */

@@ -13,11 +13,17 @@ import tickertape.polygon.AggregatesParameters;
  * as Polygon reads it (docs/POLYGON.md): from and to are New York dates or Unix ms, both inclusive, snapped
  * to whole buckets; {@code limit} caps the base aggregates (minutes, or days for day bars) of a page;
  * the {@code cursor} of {@code next_url} is base64url of the first bucket the next page serves (the
- * parameters are read by {@link AggregatesParameters}, as the sandbox source reads them). Every
- * failure is a {@link PolygonProblem} with Polygon's kind of message.
+ * parameters are read by {@link AggregatesParameters}, as the sandbox source reads them), then a dot
+ * and the fingerprint of the split adjustment of the earlier pages. {@code adjusted} is true (the
+ * default) or false. Every failure is a {@link PolygonProblem} with Polygon's kind of message.
+ *
+ * @param rangeFrom the first bucket of the whole request, whichever page this is (Unix ms)
+ * @param rangeTo the end of the whole request's last bucket, at the latest (Unix ms)
+ * @param cursorAdjustment the adjustment fingerprint the cursor carries; null on a first page
  */
 record AggregatesRequest(String ticker, int multiplier, String timespan, String rawFrom, String rawTo,
-                         Bucketing bucketing, boolean descending, int limit, long firstBucket, long lastBucket) {
+                         Bucketing bucketing, boolean adjusted, boolean descending, int limit, long firstBucket,
+                         long lastBucket, long rangeFrom, long rangeTo, String cursorAdjustment) {
 
     /** Polygon's ticker forms (SPY, BRK.B, X:BTCUSD, O:SPY251219C00650000); anything else is no ticker at all. */
     private static final Pattern TICKER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.:_-]{0,63}");
@@ -44,21 +50,28 @@ record AggregatesRequest(String ticker, int multiplier, String timespan, String 
         if (start > end) {
             throw new PolygonProblem("from must not be after to");
         }
-        if (adjusted != null && !adjusted.equals("true")) {
-            throw new PolygonProblem(adjusted.equals("false")
-                    ? "adjusted=false is not available: this server stores split-adjusted bars only"
-                    : "adjusted must be true or false");
+        if (adjusted != null && !adjusted.equals("true") && !adjusted.equals("false")) {
+            throw new PolygonProblem("adjusted must be true or false");
         }
         boolean descending = AggregatesParameters.descending(sort);
         long first = bucketing.bucketStart(start);
         long last = bucketing.bucketStart(end);
+        long rangeFrom = first;
+        long rangeTo = last + maxBucketMillis(units, timespan);
+        String cursorAdjustment = null;
         if (cursor != null) {
-            long position = AggregatesParameters.position(cursor);
+            int dot = cursor.indexOf('.');
+            if (dot < 0) {
+                throw new PolygonProblem("cursor is not one this server issued");
+            }
+            long position = AggregatesParameters.position(cursor.substring(0, dot));
+            cursorAdjustment = cursor.substring(dot + 1);
             first = descending ? first : Math.max(first, position);
             last = descending ? Math.min(last, position) : last;
         }
-        return new AggregatesRequest(ticker.toUpperCase(Locale.ROOT), units, timespan, from, to, bucketing, descending,
-                AggregatesParameters.limit(limit), first, last);
+        return new AggregatesRequest(ticker.toUpperCase(Locale.ROOT), units, timespan, from, to, bucketing,
+                !"false".equals(adjusted), descending, AggregatesParameters.limit(limit), first, last, rangeFrom, rangeTo,
+                cursorAdjustment);
     }
 
     /** Minutes for minute and hour bars, days for day bars: what {@code limit} and {@code queryCount} count. */
@@ -85,15 +98,22 @@ record AggregatesRequest(String ticker, int multiplier, String timespan, String 
 
     /** An upper bound of a bucket's length (an extra hour or day for daylight-saving days). */
     long maxBucketMillis() {
-        long hour = 3_600_000L;
-        return bucketing.countsMinutes() ? minutes(multiplier, timespan) * 60_000L + hour : (multiplier + 1) * 24 * hour;
+        return maxBucketMillis(multiplier, timespan);
     }
 
-    /** The same request from {@code nextBucket} on; carries no API key (the client sends its own). */
-    String nextUrl(String baseUrl, long nextBucket) {
+    private static long maxBucketMillis(int multiplier, String timespan) {
+        long hour = 3_600_000L;
+        return timespan.equals("day") ? (multiplier + 1) * 24 * hour : minutes(multiplier, timespan) * 60_000L + hour;
+    }
+
+    /**
+     * The same request from {@code nextBucket} on, read with the split adjustment {@code adjustment};
+     * carries no API key (the client sends its own).
+     */
+    String nextUrl(String baseUrl, long nextBucket, String adjustment) {
         return baseUrl + "/v2/aggs/ticker/" + ticker + "/range/" + multiplier + "/" + timespan + "/" + rawFrom + "/"
-                + rawTo + "?adjusted=true&sort=" + (descending ? "desc" : "asc") + "&limit=" + limit + "&cursor="
-                + AggregatesParameters.cursor(nextBucket);
+                + rawTo + "?adjusted=" + adjusted + "&sort=" + (descending ? "desc" : "asc") + "&limit=" + limit
+                + "&cursor=" + AggregatesParameters.cursor(nextBucket) + "." + adjustment;
     }
 
     private static long minutes(int multiplier, String timespan) {

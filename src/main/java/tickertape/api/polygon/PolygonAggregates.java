@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import tickertape.api.market.SplitAdjustments;
 import tickertape.api.polygon.AggregatesResponse.Aggregate;
+import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 
 /**
@@ -38,9 +40,11 @@ public final class PolygonAggregates {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}(:\\d{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:\\d{1,5})?");
 
     private final DataSource dataSource;
+    private final SplitAdjustments adjustments;
 
-    public PolygonAggregates(DataSource dataSource) {
+    public PolygonAggregates(DataSource dataSource, SplitAdjustments adjustments) {
         this.dataSource = dataSource;
+        this.adjustments = adjustments;
     }
 
     public AggregatesResponse aggregates(@Header("ticker") String ticker, @Header("multiplier") String multiplier,
@@ -53,18 +57,35 @@ public final class PolygonAggregates {
                 cursor);
         PagePlan plan;
         List<Aggregate> results;
+        String fingerprint;
         try (Connection connection = dataSource.getConnection()) {
             // A transaction, so the driver reads the keys with a cursor, FETCH_SIZE rows at a time.
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
+            Instant rangeFrom = Instant.ofEpochMilli(request.rangeFrom());
+            Instant rangeTo = Instant.ofEpochMilli(request.rangeTo());
+            SplitAdjustment adjustment = adjustments.of(connection, request.ticker(), request.sourceTimeframe(),
+                    rangeFrom, rangeTo, request.adjusted());
+            // over the whole request, so every page of it carries the same one while the splits stay the same
+            fingerprint = adjustment.fingerprint(rangeFrom, rangeTo);
+            requireSameAdjustment(request, fingerprint);
             plan = plan(connection, request);
-            results = plan.isEmpty() ? List.of() : bars(connection, request, plan);
+            results = plan.isEmpty() ? List.of() : bars(connection, request, plan, adjustment);
             connection.rollback();
         }
-        String nextUrl = plan.nextBucket() == null ? null : request.nextUrl(baseUrl(requestUrl), plan.nextBucket());
-        return new AggregatesResponse(request.ticker(), plan.baseAggregates(), results.size(), true,
+        String nextUrl = plan.nextBucket() == null ? null
+                : request.nextUrl(baseUrl(requestUrl), plan.nextBucket(), fingerprint);
+        return new AggregatesResponse(request.ticker(), plan.baseAggregates(), results.size(), request.adjusted(),
                 results.isEmpty() ? null : results, "OK", UUID.randomUUID().toString().replace("-", ""),
                 results.size(), nextUrl);
+    }
+
+    /** 409 when a next_url's pages were read with another adjustment than applies now: they would not fit together. */
+    private static void requireSameAdjustment(AggregatesRequest request, String fingerprint) {
+        if (request.cursorAdjustment() != null && !request.cursorAdjustment().equals(fingerprint)) {
+            throw new PolygonProblem(409, "adjustment-changed", "Splits changed",
+                    "the ticker's splits changed since this page; start again from the first page");
+        }
     }
 
     /**
@@ -149,9 +170,10 @@ public final class PolygonAggregates {
         }
     }
 
-    /** The page's bars in sort order, each the roll-up of the source bars in its bucket. */
-    private static List<Aggregate> bars(Connection connection, AggregatesRequest request, PagePlan plan)
-            throws SQLException {
+    /** The page's bars in sort order, each the roll-up of the source bars in its bucket, each of those adjusted first. */
+    private static List<Aggregate> bars(Connection connection, AggregatesRequest request, PagePlan plan,
+                                        SplitAdjustment adjustment) throws SQLException {
+        SplitAdjustment.Stepper multipliers = adjustment.stepper();
         List<Aggregate> bars = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(BARS_SQL)) {
             select.setFetchSize(FETCH_SIZE);
@@ -160,7 +182,8 @@ public final class PolygonAggregates {
             try (ResultSet rows = select.executeQuery()) {
                 Bucket bucket = null;
                 while (rows.next()) {
-                    long start = request.bucketing().bucketStart(rows.getTimestamp("ts").getTime());
+                    long ts = rows.getTimestamp("ts").getTime();
+                    long start = request.bucketing().bucketStart(ts);
                     if (start < plan.firstBucket() || start > plan.lastBucket()) {
                         continue;
                     }
@@ -169,7 +192,7 @@ public final class PolygonAggregates {
                         bucket = null;
                     }
                     bucket = bucket == null ? new Bucket(start) : bucket;
-                    bucket.add(rows);
+                    bucket.add(rows, multipliers.multiplier(ts));
                 }
                 if (bucket != null) {
                     bars.add(bucket.aggregate());
@@ -213,16 +236,17 @@ public final class PolygonAggregates {
             this.start = start;
         }
 
-        void add(ResultSet row) throws SQLException {
-            double barVolume = row.getDouble("volume");
+        /** Adds a stored bar, its prices multiplied by {@code multiplier} and its volume divided by it. */
+        void add(ResultSet row, double multiplier) throws SQLException {
+            double barVolume = row.getDouble("volume") / multiplier;
             if (bars++ == 0) {
-                open = row.getDouble("open");
+                open = row.getDouble("open") * multiplier;
             }
-            high = Math.max(high, row.getDouble("high"));
-            low = Math.min(low, row.getDouble("low"));
-            close = row.getDouble("close");
+            high = Math.max(high, row.getDouble("high") * multiplier);
+            low = Math.min(low, row.getDouble("low") * multiplier);
+            close = row.getDouble("close") * multiplier;
             volume += barVolume;
-            double vwap = row.getDouble("vwap");
+            double vwap = row.getDouble("vwap") * multiplier;
             vwapKnown &= !row.wasNull();
             singleVwap = vwap;
             notional += vwap * barVolume;

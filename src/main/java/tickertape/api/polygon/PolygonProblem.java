@@ -15,6 +15,11 @@ public class PolygonProblem extends ApiProblem {
         super(400, "invalid-parameter", "Invalid parameter", error, null);
     }
 
+    /** A refusal other than a bad parameter: {@code status} with its own type and title. */
+    public PolygonProblem(int status, String type, String title, String error) {
+        super(status, type, title, error, null);
+    }
+
     /**
      * Polygon's error body for {@code status}: {@code {"status":"NOT_AUTHORIZED","request_id","message"}}
      * for 401 and 403, {@code {"status":"NOT_FOUND",...,"message"}} for 404, and

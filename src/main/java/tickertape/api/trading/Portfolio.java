@@ -16,7 +16,7 @@ import tickertape.market.Timeframe;
 
 /**
  * {@code GET /api/trading/portfolio}: cash, positions at average cost, each valued at the latest
- * close (the newest 1m bar, else the newest daily bar, from the latest-bar cache), with unrealised
+ * close (the newest 1m bar, else the newest daily bar, from the latest-bar cache, split-adjusted), with unrealised
  * and realised P&L. Equity is cash plus the value of the positions; realised plus unrealised P&L is
  * what the trades have gained or lost, fees included (buy fees are part of the average cost, sell
  * fees reduce the realised P&L).
@@ -83,7 +83,8 @@ public final class Portfolio {
         String ticker = row.getString("ticker");
         BigDecimal qty = row.getBigDecimal("qty");
         BigDecimal avgCost = row.getBigDecimal("avg_cost");
-        Optional<Bar> last = latestBars.latest(ticker, Timeframe.M1).or(() -> latestBars.latest(ticker, Timeframe.D1));
+        Optional<Bar> last = latestBars.latest(ticker, Timeframe.M1, true)
+                .or(() -> latestBars.latest(ticker, Timeframe.D1, true));
         BigDecimal value = last.map(bar -> Money.round(qty.multiply(BigDecimal.valueOf(bar.close())))).orElse(null);
         BigDecimal unrealised = value == null ? null : value.subtract(Money.round(qty.multiply(avgCost)));
         return new Position(ticker, Money.shown(qty), Money.shown(avgCost), last.map(Bar::close).orElse(null),

@@ -1,6 +1,7 @@
 package tickertape.api.ml;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -273,6 +274,45 @@ class MlApiTest extends ApiTestSupport {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * A 1-for-5 reverse split on day 1 (and one announced a month ahead): rows before it list it in
+     * splitsSince, rows from its day on list nothing, and accuracy compares closes across it as one
+     * price (raw 100 then 505 is a 1 % move, not +405 %).
+     */
+    @Test
+    void featuresAndPredictionsTellTheSplitsSinceTheirDayAndAccuracySeesThroughThem() throws Exception {
+        addTicker("MLSP");
+        execute("insert into market_bar(ticker, timeframe, ts, open, high, low, close, volume) values"
+                + " ('MLSP', '1d', '" + day(0) + "', 100, 100, 100, 100, 1000),"
+                + " ('MLSP', '1d', '" + day(1) + "', 505, 505, 505, 505, 200)");
+        execute("insert into split(ticker, execution_date, split_from, split_to) values ('MLSP', '2025-01-03', 5, 1),"
+                + " ('MLSP', current_date + 30, 2, 1)");
+        post(Role.ML, "/api/features", "[{\"ticker\":\"MLSP\",\"timeframe\":\"1d\",\"ts\":\"" + day(0)
+                + "\",\"name\":\"close\",\"value\":100},{\"ticker\":\"MLSP\",\"timeframe\":\"1d\",\"ts\":\""
+                + day(1) + "\",\"name\":\"close\",\"value\":505}]");
+        registerModel("splits", "1", "active");
+        postPredictions(prediction("splits", "MLSP", day(0), 1, "\"predictedReturn\":0.01,\"predictedPrice\":101"));
+
+        JsonNode features = get(Role.ML, "/api/features?ticker=MLSP&timeframe=1d&from=2025-01-02&to=2025-01-03").json()
+                .path("features");
+        JsonNode latest = get(Role.ML, "/api/predictions/latest?ticker=MLSP").json().path("predictions").get(0);
+        JsonNode accuracy = get(Role.ML, "/api/predictions/accuracy?model=splits&ticker=MLSP").json();
+
+        JsonNode split = features.get(0).path("splitsSince");
+        assertThat(split).hasSize(1);
+        assertThat(split.get(0).path("executionDate").asText()).isEqualTo("2025-01-03");
+        assertThat(split.get(0).path("from").asDouble()).isEqualTo(5.0);
+        assertThat(split.get(0).path("to").asDouble()).isEqualTo(1.0);
+        assertThat(features.get(1).path("splitsSince")).as("on the execution day").isEmpty();
+        assertThat(latest.path("model").asText()).isEqualTo("splits");
+        assertThat(latest.path("predictedPrice").asDouble()).as("kept as written").isEqualTo(101.0);
+        assertThat(latest.path("splitsSince")).hasSize(1);
+        assertThat(latest.path("splitsSince").get(0).path("executionDate").asText()).isEqualTo("2025-01-03");
+        assertThat(accuracy.path("evaluated").asInt()).isEqualTo(1);
+        assertThat(accuracy.path("directionHitRate").asDouble()).isEqualTo(1.0);
+        assertThat(accuracy.path("meanAbsoluteError").asDouble()).isCloseTo(0, within(1e-12));
+    }
 
     private void registerModel(String name, String version, String status) throws Exception {
         Reply reply = post(Role.ML, "/api/models", "{\"name\":\"" + name + "\",\"version\":\"" + version

@@ -1,0 +1,308 @@
+package tickertape.ingest;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tickertape.market.ExchangeCalendar;
+import tickertape.metrics.Metrics;
+import tickertape.polygon.DeadLetters;
+import tickertape.polygon.PolygonBudget;
+import tickertape.polygon.PolygonCall;
+import tickertape.polygon.PolygonFailure;
+import tickertape.polygon.PolygonSplit;
+import tickertape.polygon.SplitsPage;
+
+/**
+ * The steps of the fetch-splits route: {@link #claim} decides in PostgreSQL whether this instance
+ * fetches a ticker's splits now (table split_check: due when never checked or last checked before the
+ * most recent regular-session close, and no claim held), {@link #acceptPage} collects each page and
+ * points at the next, {@link #finish} replaces the ticker's rows of table split with the answer, or
+ * records why it failed. A failed fetch keeps its claim for retry-failed-after, so a fault that lasts
+ * costs one request (and its retries) per that period, not one per healing tick.
+ */
+public class SplitChecks {
+    private static final Logger LOG = LoggerFactory.getLogger(SplitChecks.class);
+    private static final String TICKER = "ticker";
+    private static final String SPLITS = "splitsFetched";
+    private static final String FAILURE = "splitsFailure";
+    private static final String CLAIMED = "splitsClaimed";
+    private static final String CUT_SHORT = "splitsCutShort";
+
+    /** Claims a due, unclaimed ticker (the row is made on its first check); returns it when claimed. */
+    private static final String CLAIM = """
+            insert into split_check as c (ticker, claimed_until)
+            values (?, now() + ? * interval '1 millisecond')
+            on conflict (ticker) do update set claimed_until = excluded.claimed_until
+             where (c.checked_at is null or c.checked_at < ?)
+               and (c.claimed_until is null or c.claimed_until < now())
+            returning ticker""";
+
+    private final DataSource dataSource;
+    private final Ingestion.PolygonSource source;
+    private final ExchangeCalendar calendar;
+    private final Clock clock;
+    private final Metrics metrics;
+    private final Duration claimLease;
+    private final Duration retryFailedAfter;
+    /** The tickers this process has claimed and is fetching: their claims are renewed by {@link #keepClaims}. */
+    private final Set<String> fetching = ConcurrentHashMap.newKeySet();
+
+    public SplitChecks(DataSource dataSource, Ingestion.PolygonSource source, ExchangeCalendar calendar, Clock clock,
+                       Metrics metrics, Duration claimLease, Duration retryFailedAfter) {
+        this.dataSource = dataSource;
+        this.source = source;
+        this.calendar = calendar;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.claimLease = claimLease;
+        this.retryFailedAfter = retryFailedAfter;
+    }
+
+    /** Body: the ticker. Points the exchange at its first splits page if this instance claimed it, else at nothing. */
+    public void claim(Exchange exchange) throws SQLException {
+        String ticker = exchange.getMessage().getBody(String.class);
+        exchange.setProperty(TICKER, ticker);
+        exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(CLAIM)) {
+            statement.setString(1, ticker);
+            statement.setLong(2, claimLease.toMillis());
+            statement.setTimestamp(3, Timestamp.from(lastClose(clock.instant())));
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return;
+                }
+            }
+        }
+        fetching.add(ticker);
+        exchange.setProperty(CLAIMED, true);
+        exchange.setProperty(SPLITS, new ArrayList<PolygonSplit>());
+        exchange.setProperty(PolygonCall.URL_PROPERTY, source.splitsUrl(ticker));
+    }
+
+    /**
+     * The page just fetched is kept and the next one asked for; a parked request ends the loop, and so
+     * does a stop (the answer is then incomplete and is not stored: the claim is released).
+     */
+    public void acceptPage(Exchange exchange) {
+        exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        boolean stopping = exchange.getContext().isStopping();
+        if (Boolean.TRUE.equals(exchange.getProperty(PolygonBudget.STOPPED_PROPERTY, Boolean.class))) {
+            exchange.setProperty(CUT_SHORT, true);
+            return;
+        }
+        if (Boolean.TRUE.equals(exchange.getProperty(DeadLetters.FAILED_PROPERTY, Boolean.class))) {
+            Throwable cause = exchange.getProperty(DeadLetters.FAILURE_PROPERTY, Throwable.class);
+            if (stopping) {
+                exchange.setProperty(CUT_SHORT, true); // the stop cut a retry's wait short
+            } else {
+                exchange.setProperty(FAILURE, cause instanceof PolygonFailure.NotAuthorized failure
+                        ? "Polygon refused the key (HTTP " + failure.httpStatus() + "): " + failure.getMessage()
+                        : "request parked as a dead letter: " + (cause == null ? "unknown" : cause.getMessage()));
+            }
+            return;
+        }
+        SplitsPage page = exchange.getMessage().getBody(SplitsPage.class);
+        @SuppressWarnings("unchecked")
+        List<PolygonSplit> splits = exchange.getProperty(SPLITS, List.class);
+        splits.addAll(page.results());
+        try {
+            String next = source.nextPageUrl(page.nextUrl());
+            if (next != null && stopping) {
+                exchange.setProperty(CUT_SHORT, true);
+            } else {
+                exchange.setProperty(PolygonCall.URL_PROPERTY, next);
+            }
+        } catch (IllegalStateException e) {
+            exchange.setProperty(FAILURE, e.getMessage());
+        }
+    }
+
+    /** The check failed outside Polygon's route (e.g. the database): a claimed fetch is recorded as failed. */
+    public void abort(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String failure = cause == null ? "unknown failure" : cause.toString();
+        exchange.setProperty(FAILURE, failure);
+        LOG.warn("Splits of {} not checked this time: {}", exchange.getProperty(TICKER), failure);
+    }
+
+    /**
+     * Ends a claimed fetch: every page in, the ticker's splits are replaced by the answer and the check
+     * recorded; failed, the error is recorded and the claim kept until the retry is due; cut short by
+     * a shutdown, the claim is released for another instance.
+     */
+    public void finish(Exchange exchange) throws SQLException {
+        if (!Boolean.TRUE.equals(exchange.getProperty(CLAIMED, Boolean.class))) {
+            return;
+        }
+        String ticker = exchange.getProperty(TICKER, String.class);
+        fetching.remove(ticker);
+        String failure = exchange.getProperty(FAILURE, String.class);
+        if (Boolean.TRUE.equals(exchange.getProperty(CUT_SHORT, Boolean.class))) {
+            update("update split_check set claimed_until = null where ticker = ?", ticker);
+        } else if (failure != null) {
+            update("update split_check set error = ?, claimed_until = now() + ? * interval '1 millisecond'"
+                    + " where ticker = ?", failure, retryFailedAfter.toMillis(), ticker);
+            metrics.splitCheck("failed");
+            LOG.warn("Splits of {} not fetched, tried again in {}: {}", ticker, retryFailedAfter, failure);
+        } else {
+            @SuppressWarnings("unchecked")
+            List<PolygonSplit> splits = exchange.getProperty(SPLITS, List.class);
+            store(ticker, splits);
+            metrics.splitCheck("fetched");
+        }
+    }
+
+    /** Renews the claims of the fetches under way in this process (the run-leases timer). */
+    public void keepClaims() throws SQLException {
+        if (!fetching.isEmpty()) {
+            update("update split_check set claimed_until = now() + ? * interval '1 millisecond'"
+                    + " where ticker = any(?) and claimed_until is not null", claimLease.toMillis(),
+                    fetching.toArray(String[]::new));
+        }
+    }
+
+    /**
+     * In one transaction: the ticker's split rows become the answer (new dates inserted, changed ratios
+     * updated, dates no longer listed deleted; a date listed twice is one split, the first listing) and
+     * the check is recorded. Rows that do not change are not written, so a check that finds nothing new
+     * announces no change on split_changed.
+     */
+    private void store(String ticker, List<PolygonSplit> answer) throws SQLException {
+        Map<LocalDate, PolygonSplit> listed = distinctDates(ticker, answer);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Map<LocalDate, double[]> stored = storedSplits(connection, ticker);
+                List<PolygonSplit> upserts = new ArrayList<>();
+                for (PolygonSplit split : listed.values()) {
+                    double[] ratio = stored.get(split.executionDate());
+                    if (ratio == null || ratio[0] != split.splitFrom() || ratio[1] != split.splitTo()) {
+                        upserts.add(split);
+                    }
+                }
+                List<LocalDate> unlisted = stored.keySet().stream().filter(day -> !listed.containsKey(day)).toList();
+                upsert(connection, ticker, upserts);
+                delete(connection, ticker, unlisted);
+                try (PreparedStatement checked = connection.prepareStatement("""
+                        update split_check set checked_at = ?, claimed_until = null, error = null where ticker = ?""")) {
+                    checked.setTimestamp(1, Timestamp.from(clock.instant()));
+                    checked.setString(2, ticker);
+                    checked.executeUpdate();
+                }
+                connection.commit();
+                for (PolygonSplit split : upserts) {
+                    LOG.info("Split of {} on {} {}: split_from {} split_to {}", ticker, split.executionDate(),
+                            stored.containsKey(split.executionDate()) ? "changed" : "recorded",
+                            split.splitFrom(), split.splitTo());
+                }
+                unlisted.forEach(day -> LOG.info("Split of {} on {} removed: the source no longer lists it", ticker, day));
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static Map<LocalDate, PolygonSplit> distinctDates(String ticker, List<PolygonSplit> answer) {
+        Map<LocalDate, PolygonSplit> byDate = new LinkedHashMap<>();
+        for (PolygonSplit split : answer) {
+            PolygonSplit first = byDate.putIfAbsent(split.executionDate(), split);
+            if (first != null && (first.splitFrom() != split.splitFrom() || first.splitTo() != split.splitTo())) {
+                LOG.warn("Splits of {}: {} listed twice with different ratios ({}:{} and {}:{}); the first is kept",
+                        ticker, split.executionDate(), first.splitFrom(), first.splitTo(), split.splitFrom(),
+                        split.splitTo());
+            }
+        }
+        return byDate;
+    }
+
+    private static Map<LocalDate, double[]> storedSplits(Connection connection, String ticker) throws SQLException {
+        Map<LocalDate, double[]> stored = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "select execution_date, split_from, split_to from split where ticker = ? for update")) {
+            select.setString(1, ticker);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    stored.put(rows.getObject(1, LocalDate.class), new double[] {rows.getDouble(2), rows.getDouble(3)});
+                }
+            }
+        }
+        return stored;
+    }
+
+    private static void upsert(Connection connection, String ticker, List<PolygonSplit> splits) throws SQLException {
+        if (splits.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                insert into split(ticker, execution_date, split_from, split_to, source_id)
+                values (?, ?, ?, ?, ?)
+                on conflict (ticker, execution_date) do update
+                   set split_from = excluded.split_from, split_to = excluded.split_to,
+                       source_id = excluded.source_id, fetched_at = now()""")) {
+            for (PolygonSplit split : splits) {
+                upsert.setString(1, ticker);
+                upsert.setObject(2, split.executionDate());
+                upsert.setDouble(3, split.splitFrom());
+                upsert.setDouble(4, split.splitTo());
+                upsert.setString(5, split.id());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    private static void delete(Connection connection, String ticker, List<LocalDate> days) throws SQLException {
+        if (days.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement(
+                "delete from split where ticker = ? and execution_date = any(?)")) {
+            delete.setString(1, ticker);
+            delete.setArray(2, connection.createArrayOf("date", days.stream().map(Date::valueOf).toArray()));
+            delete.executeUpdate();
+        }
+    }
+
+    /** The most recent regular-session close at or before {@code now}: a check before it is a day old. */
+    private Instant lastClose(Instant now) {
+        for (LocalDate day = LocalDate.ofInstant(now, ExchangeCalendar.ZONE); ; day = day.minusDays(1)) {
+            if (calendar.isTradingDay(day) && !calendar.regularClose(day).isAfter(now)) {
+                return calendar.regularClose(day);
+            }
+        }
+    }
+
+    private void update(String sql, Object... parameters) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                if (parameters[i] instanceof String[] tickers) {
+                    statement.setArray(i + 1, connection.createArrayOf("text", tickers));
+                } else {
+                    statement.setObject(i + 1, parameters[i]);
+                }
+            }
+            statement.executeUpdate();
+        }
+    }
+}

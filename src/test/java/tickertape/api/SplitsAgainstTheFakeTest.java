@@ -1,0 +1,195 @@
+package tickertape.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Properties;
+import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tickertape.api.market.ApiTestSupport;
+import tickertape.ingest.SeriesPlanner;
+import tickertape.ingest.TickerRoutes;
+import tickertape.keys.Role;
+import tickertape.market.Timeframe;
+import tickertape.polygon.FakePolygon;
+
+/**
+ * Bars ingested (raw) from a {@link FakePolygon} across a 1-for-10 reverse split, and the split fetched
+ * from its /v3/reference/splits by the app's own fetch-splits route, then read back: our adjusted reads
+ * of the whole range (/api/v2/data/market and /v2/aggs) equal the fake's adjusted answer, continuous
+ * across the execution date, and our raw reads its raw answer, for 1m, a rolled-up timeframe (15m) and 1d.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SplitsAgainstTheFakeTest extends ApiTestSupport {
+    private static final String TICKER = "SPLX";
+    private static final LocalDate BEFORE = LocalDate.of(2024, 3, 4);
+    private static final LocalDate EXECUTION = LocalDate.of(2024, 3, 5);
+    private static final long EXECUTION_MIDNIGHT = EXECUTION.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant().toEpochMilli();
+    private static final String RANGE = "/v2/aggs/ticker/" + TICKER + "/range/%d/%s/" + BEFORE + "/" + EXECUTION;
+
+    // Assigned while the test support's constructor asks for the properties (no initialisers: see AppTestSupport).
+    private FakePolygon fake;
+    private boolean ingested;
+
+    @Override
+    protected Properties extraProperties() {
+        fake = new FakePolygon("pk_splits_against_the_fake");
+        Properties properties = new Properties();
+        properties.put("polygon.api-key", fake.expectedKey());
+        properties.put("polygon.base-url", fake.baseUrl());
+        properties.put("polygon.requests-per-window", "100");
+        properties.put("polygon.budget-window-millis", "1000");
+        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
+        return properties;
+    }
+
+    @AfterAll
+    void closeFake() {
+        if (fake != null) {
+            fake.close();
+        }
+    }
+
+    /** Once per class: the two days' 1m and 1d bars ingested, the ticker's splits fetched. */
+    @BeforeEach
+    void ingestOnce() throws Exception {
+        if (ingested) {
+            return;
+        }
+        addTicker(TICKER);
+        fake.split(TICKER, EXECUTION, 10, 1);
+        ingest(BEFORE, EXECUTION);
+        template.sendBody("seda:fetch-splits?waitForTaskToComplete=Always", new TickerRoutes.TickerBlock(TICKER, null));
+        assertThat(queryLong("select count(*) from split where ticker = '" + TICKER + "' and execution_date = '"
+                + EXECUTION + "' and split_from = 10 and split_to = 1")).as("the split fetched").isEqualTo(1);
+        ingested = true;
+    }
+
+    @Test
+    void ourAdjustedAndRawReadsEqualTheSourcesFor1mA15mRollUpAnd1d() throws Exception {
+        SoftAssertions soft = new SoftAssertions();
+        for (String[] series : new String[][] {{"1m", "1", "minute"}, {"15m", "15", "minute"}, {"1d", "1", "day"}}) {
+            String range = String.format(RANGE, Integer.parseInt(series[1]), series[2]);
+            for (boolean adjusted : new boolean[] {true, false}) {
+                String what = series[0] + (adjusted ? " adjusted" : " raw");
+                List<JsonNode> theirs = results(fake.baseUrl() + range + "?limit=50000&adjusted=" + adjusted, false);
+                List<JsonNode> viaAggs = results(baseUrl() + range + "?limit=50000&adjusted=" + adjusted, true);
+                List<JsonNode> viaMarket = marketBars(series[0], adjusted);
+                soft.assertThat(theirs).as(what + ": the source's bars span the execution date").hasSizeGreaterThanOrEqualTo(2);
+                soft.assertThat(theirs.get(0).path("t").asLong()).isLessThan(EXECUTION_MIDNIGHT);
+                soft.assertThat(theirs.get(theirs.size() - 1).path("t").asLong()).isGreaterThanOrEqualTo(EXECUTION_MIDNIGHT);
+                compare(soft, what + " /v2/aggs", viaAggs, theirs);
+                compare(soft, what + " /api/v2/data/market", viaMarket, theirs);
+            }
+        }
+        soft.assertAll();
+    }
+
+    @Test
+    void theAdjustedDailyClosesHaveNoJumpAtTheExecutionDateAndTheRawOnesDo() throws Exception {
+        List<JsonNode> adjusted = marketBars("1d", true);
+        List<JsonNode> raw = marketBars("1d", false);
+        assertThat(adjusted).hasSize(2);
+        double adjustedMove = adjusted.get(1).path("c").asDouble() / adjusted.get(0).path("c").asDouble();
+        double rawMove = raw.get(1).path("c").asDouble() / raw.get(0).path("c").asDouble();
+        assertThat(adjustedMove).as("a day's move of the synthetic walk").isBetween(0.8, 1.25);
+        assertThat(rawMove / adjustedMove).isCloseTo(10, Offset.offset(1e-9));
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private void ingest(LocalDate first, LocalDate last) throws Exception {
+        Instant from = first.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
+        Instant to = last.plusDays(1).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant().minusMillis(1);
+        SeriesPlanner planner = context.getRegistry().lookupByNameAndType("seriesPlanner", SeriesPlanner.class);
+        template.sendBody("direct:queue-jobs", List.of(planner.window("manual", TICKER, Timeframe.M1, from, to),
+                planner.window("manual", TICKER, Timeframe.D1, from, to)));
+        int minutes = results(fake.baseUrl() + "/v2/aggs/ticker/" + TICKER + "/range/1/minute/" + first + "/" + last
+                + "?limit=50000&adjusted=false", false).size();
+        assertThat(minutes).isGreaterThan(100);
+        String bars = "select count(*) from market_bar where ticker = '" + TICKER + "' and ts >= '" + from + "' and ts < '"
+                + to + "' and timeframe = ";
+        await(Duration.ofSeconds(90), minutes + " 1m bars and the 2 1d bars",
+                () -> queryLong(bars + "'1m'") == minutes && queryLong(bars + "'1d'") == 2);
+    }
+
+    /** Every bar of a request, following next_url; ours with an ML key, the fake's with its key. */
+    private List<JsonNode> results(String url, boolean ours) throws Exception {
+        List<JsonNode> bars = new ArrayList<>();
+        String next = url;
+        for (int pages = 0; next != null; pages++) {
+            assertThat(pages).as("pages of " + url).isLessThan(100);
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(next))
+                    .header("Authorization", "Bearer " + (ours ? apiKey() : fake.expectedKey()))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(next + ": " + response.body()).isEqualTo(200);
+            JsonNode page = JSON.readTree(response.body());
+            page.path("results").forEach(bars::add);
+            next = page.hasNonNull("next_url") ? page.path("next_url").asText() : null;
+        }
+        return bars;
+    }
+
+    /** Our /api/v2/data/market bars of the range, as Polygon's fields (t o h l c v vw n). */
+    private List<JsonNode> marketBars(String timeframe, boolean adjusted) throws Exception {
+        Reply reply = get(Role.ML, "/api/v2/data/market?ticker=" + TICKER + "&timeframe=" + timeframe + "&from=" + BEFORE
+                + "&to=" + EXECUTION + "&adjusted=" + adjusted);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.json().path("nextCursor").isNull()).isTrue();
+        List<JsonNode> bars = new ArrayList<>();
+        for (JsonNode bar : reply.json().path("bars")) {
+            var polygon = JSON.createObjectNode();
+            polygon.put("t", Instant.parse(bar.path("ts").asText()).toEpochMilli());
+            polygon.put("o", bar.path("open").asDouble());
+            polygon.put("h", bar.path("high").asDouble());
+            polygon.put("l", bar.path("low").asDouble());
+            polygon.put("c", bar.path("close").asDouble());
+            polygon.put("v", bar.path("volume").asDouble());
+            if (!bar.path("vwap").isNull()) {
+                polygon.put("vw", bar.path("vwap").asDouble());
+            }
+            if (!bar.path("trades").isNull()) {
+                polygon.put("n", bar.path("trades").asLong());
+            }
+            bars.add(polygon);
+        }
+        return bars;
+    }
+
+    /** The same bars, every field equal (prices and volumes to 1e-9 relative: sums grouped otherwise differ in the last bits). */
+    private static void compare(SoftAssertions soft, String what, List<JsonNode> ours, List<JsonNode> theirs) {
+        soft.assertThat(ours).as(what + ": bars").hasSameSizeAs(theirs);
+        for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+            JsonNode our = ours.get(i);
+            JsonNode their = theirs.get(i);
+            for (Iterator<String> fields = their.fieldNames(); fields.hasNext(); ) {
+                String field = fields.next();
+                String at = what + " bar " + i + " " + field;
+                if (field.equals("t") || field.equals("n")) {
+                    soft.assertThat(our.path(field).asLong()).as(at).isEqualTo(their.path(field).asLong());
+                } else {
+                    double expected = their.path(field).asDouble();
+                    soft.assertThat(our.path(field).asDouble()).as(at)
+                            .isCloseTo(expected, Offset.offset(1e-9 * Math.max(1, Math.abs(expected))));
+                }
+            }
+        }
+    }
+
+    private String apiKey() throws Exception {
+        return key(context.getRegistry().findSingleByType(tickertape.keys.ApiKeys.class), Role.ML);
+    }
+}
