@@ -271,7 +271,7 @@ public class TickertapeConfiguration implements CamelConfiguration {
         StatusReport statusReport = new StatusReport(database, api, tickerRoutes, runs, polygon.description());
         registry.bind("statusReport", statusReport);
         registry.bind("statusPage", new StatusPage(statusReport, storeGauges, recentCoverage, runs, deadLetters,
-                api, Clock.systemUTC()));
+                api, splitAdjustments, Clock.systemUTC()));
         registry.bind("statusPageTemplate", new HtmlTemplate("status/page.mustache"));
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import tickertape.api.market.SplitAdjustments;
 import tickertape.ingest.IngestionRuns;
 import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
@@ -30,7 +31,7 @@ public class StatusPage {
 
     /** The last {@value #CLOSES} 1h closes of each active ticker (one backward index scan each), oldest first. */
     private static final String CLOSES_SQL = """
-            select t.symbol, c.close
+            select t.symbol, c.ts, c.close
             from ticker t cross join lateral (
                 select ts, close from market_bar m where m.ticker = t.symbol and m.timeframe = '1h'
                 order by ts desc limit ?) c
@@ -43,16 +44,18 @@ public class StatusPage {
     private final IngestionRuns runs;
     private final DeadLetters deadLetters;
     private final DataSource dataSource;
+    private final SplitAdjustments splitAdjustments;
     private final Clock clock;
 
     public StatusPage(StatusReport report, StoreGauges gauges, RecentCoverage coverage, IngestionRuns runs,
-                      DeadLetters deadLetters, DataSource dataSource, Clock clock) {
+                      DeadLetters deadLetters, DataSource dataSource, SplitAdjustments splitAdjustments, Clock clock) {
         this.report = report;
         this.gauges = gauges;
         this.coverage = coverage;
         this.runs = runs;
         this.deadLetters = deadLetters;
         this.dataSource = dataSource;
+        this.splitAdjustments = splitAdjustments;
         this.clock = clock;
     }
 
@@ -85,7 +88,10 @@ public class StatusPage {
             statement.setInt(1, CLOSES);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    closes.computeIfAbsent(rows.getString(1), symbol -> new ArrayList<>()).add(rows.getDouble(2));
+                    // adjusted as the API serves them: a split inside the line is no jump
+                    String symbol = rows.getString(1);
+                    double factor = splitAdjustments.splitsOnly(symbol, true).factorAt(rows.getTimestamp(2).toInstant());
+                    closes.computeIfAbsent(symbol, ignored -> new ArrayList<>()).add(rows.getDouble(3) * factor);
                 }
             }
         }

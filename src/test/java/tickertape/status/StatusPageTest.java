@@ -63,6 +63,8 @@ class StatusPageTest extends AppTestSupport {
     /** A cell's coverage line: its figures as data attributes, the gap count linking to the quality report. */
     private static final Pattern COVERAGE = Pattern.compile("<div class=\"quality( warn)?\" data-coverage=\"([0-9.]+)\""
             + " data-gaps=\"(\\d+)\" data-confirmed-gaps=\"(\\d+)\" title=\"[^\"]*\">(.*?)</div>", Pattern.DOTALL);
+    private static final Pattern SPY_CHANGE = Pattern.compile(
+            "<span class=\"sym\">SPY</span><span class=\"last\">[^<]* <span class=\"chg [a-z]+\">([^<]+)</span>");
     private static final Pattern LINK = Pattern.compile("<a href=\"([^\"]+)\">");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The coverage window of this test: inside the sandbox's backfill (P5D) whatever the UTC/New York date. */
@@ -135,6 +137,49 @@ class StatusPageTest extends AppTestSupport {
             assertThat(page.get(ticker).values()).as("bar counts of %s", ticker).allSatisfy(
                     bars -> assertThat(bars).isPositive());
         }
+    }
+
+    /**
+     * A 2-for-1 SPY split recorded on the day of its newest 1h bar: the ticker's line and its change
+     * are drawn from adjusted closes (the older days halved), as the API serves them, so the split is
+     * no jump on the page.
+     */
+    @Test
+    void theTickersLineAndChangeAreSplitAdjusted() throws Exception {
+        LocalDate newestDay = LocalDate.ofInstant(Instant.ofEpochMilli(queryLong(
+                "select (extract(epoch from max(ts)) * 1000)::bigint from market_bar where ticker = 'SPY' and timeframe = '1h'")),
+                ExchangeCalendar.ZONE);
+        execute("insert into split(ticker, execution_date, split_from, split_to) values ('SPY', '" + newestDay + "', 1, 2)");
+        try {
+            List<String> shownAndExpected = new ArrayList<>();
+            await(BACKFILL, "SPY's change over its adjusted closes", () -> {
+                String expected = adjustedChange(newestDay);
+                Matcher shown = SPY_CHANGE.matcher(get(baseUrl() + "/").body());
+                shownAndExpected.clear();
+                shownAndExpected.add(shown.find() ? shown.group(1) : "none");
+                shownAndExpected.add(expected);
+                return shownAndExpected.get(0).equals(shownAndExpected.get(1));
+            });
+        } finally {
+            execute("delete from split where ticker = 'SPY'");
+        }
+    }
+
+    /** The change from the first to the last of SPY's last 100 1h closes, those before {@code splitDay} halved. */
+    private String adjustedChange(LocalDate splitDay) throws Exception {
+        List<Double> closes = new ArrayList<>();
+        try (Connection connection = dataSource().getConnection(); Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery("select ts, close from market_bar"
+                     + " where ticker = 'SPY' and timeframe = '1h' order by ts desc limit 100")) {
+            while (rows.next()) {
+                boolean beforeSplit = LocalDate.ofInstant(rows.getTimestamp(1).toInstant(), ExchangeCalendar.ZONE)
+                        .isBefore(splitDay);
+                closes.add(0, rows.getDouble(2) * (beforeSplit ? 0.5 : 1));
+            }
+        }
+        double first = closes.get(0);
+        double last = closes.get(closes.size() - 1);
+        return String.format(java.util.Locale.ROOT, "%+.1f%%", (last - first) / first * 100);
     }
 
     /**
