@@ -47,13 +47,14 @@ class GrafanaDashboardTest {
         List<String> titles = dashboard.panels().stream().map(panel -> panel.path("title").asText()).toList();
         assertThat(String.join(" | ", titles)).contains("Freshness", "Bars ingested by outcome", "Polygon requests by status",
                 "retries", "budget wait p95", "Dead letters", "Backfill progress", "API latency p99 by endpoint",
-                "4xx and 5xx", "Rate-limit rejections", "HikariCP", "JVM heap");
+                "4xx and 5xx", "Rate-limit rejections", "HikariCP", "JVM heap", "Unexplained daily moves");
         assertThat(dashboard.metricNames()).contains("tickertape_bar_session_lag_seconds", "tickertape_bars_total",
                 "tickertape_polygon_requests_total", "tickertape_polygon_retries_total",
                 "tickertape_polygon_budget_wait_seconds_bucket", "tickertape_dead_letters_unreplayed",
                 "tickertape_backfill_progress_ratio", "tickertape_api_requests_seconds_bucket",
                 "tickertape_api_requests_seconds_count", "tickertape_api_rate_limited_total",
-                "hikaricp_connections_active", "hikaricp_connections_pending", "jvm_memory_used_bytes");
+                "hikaricp_connections_active", "hikaricp_connections_pending", "jvm_memory_used_bytes",
+                "tickertape_quality_unexplained_moves");
     }
 
     @Test
