@@ -77,7 +77,8 @@ public final class SyntheticBars {
             double close = price * StrictMath.exp(volatility * draw.returnShock());
             double presence = !regular ? EXTENDED_HOURS_PRESENCE : profile.thin() ? THIN_REGULAR_PRESENCE : 1;
             if (draw.presence() < presence) {
-                double typicalVolume = profile.minuteVolume() * volumeShape(start, regular, regularOpen, regularClose) / scale;
+                double typicalVolume = profile.minuteVolume()
+                        * volumeShape(start, regular, regularOpen, regularClose) / scale;
                 bars.add(bar(start, price, close, volatility, typicalVolume, draw));
             }
             price = close;
