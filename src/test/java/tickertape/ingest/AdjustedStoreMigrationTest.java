@@ -69,7 +69,8 @@ class AdjustedStoreMigrationTest {
         Map<String, Map<Long, List<Double>>> freshBars = bars(fresh.store());
 
         Instances old = newStore();
-        Flyway.configure().dataSource(old.store()).locations("filesystem:sql").target("7").load().migrate();
+        Flyway.configure().dataSource(old.store()).locations(AppTestSupport.setting("tickertape.database.migrations"))
+                .target("7").load().migrate();
         fillWithAdjustedBars(old.store());
         fake.clearRequests();
         Main app = old.start(); // migrates to V8: the old store's coverage becomes adjusted_held
