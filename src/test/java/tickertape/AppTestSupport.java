@@ -120,13 +120,10 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
     }
 
     /**
-     * Stops an app shared by a whole test class (@TestInstance PER_CLASS) once the class is done:
-     * Camel's test support leaves that context running, and with it an embedded PostgreSQL that
-     * outlives the JVM. (An app per test method is stopped after each test already.)
-     */
-    /**
      * Sets the coverage ledger of a series over [from, to): answered (the source was asked and its answer
      * stored) or not (as after a write that failed). Bars written around the pipeline have no coverage.
+     * The writer keeps the ledger in production; a test sets it to stand for what it does not run
+     * (fetches long past, a write that failed), not to finish what a route under test should have done.
      */
     protected void setAnswered(String ticker, String timeframe, Instant from, Instant to, boolean answered)
             throws SQLException {
@@ -141,6 +138,11 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         }
     }
 
+    /**
+     * Stops an app shared by a whole test class (@TestInstance PER_CLASS) once the class is done:
+     * Camel's test support leaves that context running, and with it an embedded PostgreSQL that
+     * outlives the JVM. (An app per test method is stopped after each test already.)
+     */
     static final class StopAppAfterClass implements AfterAllCallback {
         @Override
         public void afterAll(ExtensionContext extension) throws Exception {

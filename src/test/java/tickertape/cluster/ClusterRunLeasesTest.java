@@ -9,13 +9,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.CamelContext;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.Main;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
-import org.apache.camel.support.EventNotifierSupport;
-import org.apache.camel.support.service.ServiceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tickertape.AppTestSupport;
@@ -74,8 +70,9 @@ class ClusterRunLeasesTest {
         String owner = text("select owner from ingestion_run where id = " + run);
 
         Main second = instances.start();
-        AtomicInteger heals = countHeals(second.getCamelContext());
-        Instances.await(DEADLINE, HEALS + " heals of the second instance, each past a lease", () -> heals.get() >= HEALS);
+        NotifyBuilder heals = new NotifyBuilder(second.getCamelContext()).fromRoute("heal-holes").whenCompleted(HEALS).create();
+        assertThat(heals.matches(DEADLINE.toSeconds(), TimeUnit.SECONDS))
+                .as(HEALS + " heals of the second instance, each past a lease").isTrue();
 
         assertThat(instances.queryLong("select count(*) from ingestion_run where id = " + run
                 + " and status = 'RUNNING'")).as("the first's run is still its own and running").isEqualTo(1);
@@ -90,26 +87,6 @@ class ClusterRunLeasesTest {
             rows.next();
             return rows.getString(1);
         }
-    }
-
-    /** Counts the completed ticks of the heal-holes timer in {@code context}. */
-    private static AtomicInteger countHeals(CamelContext context) {
-        AtomicInteger heals = new AtomicInteger();
-        EventNotifierSupport counter = new EventNotifierSupport() {
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof ExchangeCompletedEvent completed
-                        && "heal-holes".equals(completed.getExchange().getFromRouteId());
-            }
-
-            @Override
-            public void notify(CamelEvent event) {
-                heals.incrementAndGet();
-            }
-        };
-        context.getManagementStrategy().addEventNotifier(counter);
-        ServiceHelper.startService(counter);
-        return heals;
     }
 
     private static Instant midnight(LocalDate day) {

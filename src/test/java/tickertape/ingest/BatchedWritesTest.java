@@ -2,11 +2,11 @@ package tickertape.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import tickertape.market.Timeframe;
 
@@ -27,13 +27,14 @@ class BatchedWritesTest extends IngestionTestSupport {
 
     @Test
     void everyRunIsClosedInTheRunLogWhenItsLastBatchIsWrittenByTheTimeout() throws Exception {
-        List<Long> runIds = new ArrayList<>();
+        Map<Long, LocalDate> dayOfRun = new LinkedHashMap<>();
         for (int i = 0; i < 6; i++) {
             String symbol = "BAT" + i;
+            LocalDate day = MONDAY.plusDays(i % 3);
             addTicker(symbol);
-            runIds.add(startWindow(symbol, Timeframe.M1, midnight(MONDAY.plusDays(i % 3)),
-                    midnight(MONDAY.plusDays(i % 3 + 1)).minusMillis(1)));
+            dayOfRun.put(startWindow(symbol, Timeframe.M1, midnight(day), midnight(day.plusDays(1)).minusMillis(1)), day);
         }
+        Set<Long> runIds = dayOfRun.keySet();
         for (long runId : runIds) {
             await(RUN_TIMEOUT, "run " + runId + " to leave the running runs",
                     () -> noOpenRun(run(runId).ticker(), "1m"));
@@ -43,7 +44,9 @@ class BatchedWritesTest extends IngestionTestSupport {
             Run run = run(runId);
             assertThat(run.status()).as("the log of a run that has ended: %s", run).isEqualTo("SUCCEEDED");
             assertThat(run.finishedAt()).as(run.toString()).isNotNull();
-            assertThat(run.inserted()).as(run.toString()).isEqualTo(run.received()).isPositive();
+            LocalDate day = dayOfRun.get(runId);
+            assertThat(run.inserted()).as(run.toString()).isEqualTo(run.received())
+                    .isEqualTo(sourceMinutes(run.ticker(), day, day).size());
         }
     }
 }

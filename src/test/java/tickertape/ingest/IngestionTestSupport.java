@@ -111,6 +111,10 @@ public abstract class IngestionTestSupport extends AppTestSupport {
 
     // ---------------------------------------------------------------- runs
 
+    /**
+     * Registers an active ticker without a ticker route (which would backfill it at once), so the test
+     * alone decides what is fetched for it. Production registers tickers from their routes (TickerRoutes).
+     */
     protected void addTicker(String symbol) throws SQLException {
         execute("insert into ticker(symbol, active) values ('" + symbol + "', true) on conflict do nothing");
     }

@@ -60,7 +60,19 @@ class LatestBarMovesTest extends IngestionTestSupport {
     private void ingestWindow(Timeframe timeframe, Instant from, Instant to) throws Exception {
         Run run = ingest(TICKER, timeframe, from, to.minusMillis(1));
         assertThat(run.status()).as(run.toString()).isEqualTo("SUCCEEDED");
-        assertThat(run.inserted()).as("bars stored by " + run).isPositive();
+        assertThat(run.inserted()).as("bars stored by " + run).isEqualTo(sourceBars(timeframe, from, to));
+    }
+
+    /** How many bars the source has starting in [from, to): its minutes, or a day bar per day it trades. */
+    private static long sourceBars(Timeframe timeframe, Instant from, Instant to) {
+        LocalDate first = from.atZone(Timeframe.EXCHANGE_ZONE).toLocalDate();
+        LocalDate last = to.minusMillis(1).atZone(Timeframe.EXCHANGE_ZONE).toLocalDate();
+        if (timeframe == Timeframe.D1) {
+            return first.datesUntil(last.plusDays(1))
+                    .filter(day -> !sourceMinutes(TICKER, day, day).isEmpty()).count();
+        }
+        return sourceMinutes(TICKER, first, last).stream()
+                .filter(bar -> bar.startMillis() >= from.toEpochMilli() && bar.startMillis() < to.toEpochMilli()).count();
     }
 
     /** The source's last 1m bar of {@code day} starting before {@code before}. */

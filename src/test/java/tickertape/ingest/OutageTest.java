@@ -77,6 +77,8 @@ class OutageTest extends IngestionTestSupport {
         fake.failMatching("/range/1/minute/", Integer.MAX_VALUE, Fault.responseDelay(Duration.ofMillis(700)));
         await(RECOVERED, "a few pages to be stored", () -> queryLong(
                 "select count(*) from market_bar where timeframe = '1m'") >= 2L * PAGE_LIMIT);
+        // How many runs are still going depends on this machine's speed; one is enough for the outage
+        // to fall mid-backfill.
         assertThat(queryLong("select count(*) from ingestion_run where status = 'RUNNING'"))
                 .as("the backfill is under way").isPositive();
 

@@ -182,8 +182,9 @@ class StatusPageTemplateTest {
 
     /** One cell of the matrix, its {@code <td>} whole. */
     private static String cell(String html, String ticker, String timeframe) {
-        int row = html.indexOf("<tr data-ticker=\"" + ticker + "\">");
-        assertThat(row).as("row of %s", ticker).isNotNegative();
+        String rowStart = "<tr data-ticker=\"" + ticker + "\">";
+        assertThat(html).as("row of %s", ticker).contains(rowStart);
+        int row = html.indexOf(rowStart);
         int start = html.indexOf("<td class=\"cell", html.indexOf("data-timeframe=\"" + timeframe + "\"", row) - 30);
         return html.substring(start, html.indexOf("</td>", start) + "</td>".length());
     }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
+import tickertape.market.ExchangeCalendar;
+import tickertape.sandbox.SyntheticBars;
 
 /**
  * Clients that stop reading a streamed page of bars hold an API connection each, for as long as they
@@ -78,9 +81,13 @@ class SlowReadersTest extends ApiTestSupport {
                 "select count(*) from ingestion_run where id = " + run + " and status <> 'RUNNING'") == 1);
         assertThat(queryLong("select count(*) from ingestion_run where id = " + run + " and status = 'SUCCEEDED'"))
                 .isEqualTo(1);
+        LocalDate monday = LocalDate.of(2024, 1, 8);
+        SyntheticBars sandbox = new SyntheticBars(new ExchangeCalendar());
         assertThat(queryLong("""
-                select count(*) from market_bar
-                where ticker = 'SPY' and timeframe = '1m' and ts >= '2024-01-08' and ts < '2024-01-13'""")).isPositive();
+                select count(*) from market_bar where ticker = 'SPY' and timeframe = '1m'
+                and ts >= '2024-01-08 00:00 America/New_York' and ts < '2024-01-13 00:00 America/New_York'"""))
+                .as("the sandbox's minutes of the week asked for")
+                .isEqualTo(monday.datesUntil(monday.plusDays(5)).mapToLong(day -> sandbox.minuteBars("SPY", day).size()).sum());
     }
 
     /** Asks for the page with {@code key}, reads its status line, and reads no more; the socket stays open. */

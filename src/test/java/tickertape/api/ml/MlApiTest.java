@@ -207,7 +207,9 @@ class MlApiTest extends ApiTestSupport {
         assertThat(rows(latest.path("predictions"), "model", "ts", "horizon")).containsExactly(
                 "fast 2025-01-03T05:00:00Z 1", "fast 2025-01-03T05:00:00Z 5", "slow 2025-01-02T05:00:00Z 1");
         assertThat(latest.path("predictions").get(0).path("predictedReturn").asDouble()).isEqualTo(0.02);
-        assertThat(latest.path("predictions").get(0).path("id").asLong()).isPositive();
+        assertThat(latest.path("predictions").get(0).path("id").asLong()).as("the stored row's id").isEqualTo(queryLong("""
+                select p.id from prediction p join model m on m.id = p.model_id
+                where m.name = 'fast' and p.ticker = 'PRDC' and p.ts = '2025-01-03T05:00:00Z' and p.horizon = 1"""));
         assertThat(get(Role.ML, "/api/predictions/latest?ticker=NOSUCH").status()).isEqualTo(404);
         assertProblem(get(Role.ML, "/api/predictions/latest"), 400, "ticker");
     }
