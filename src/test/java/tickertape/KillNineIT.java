@@ -79,11 +79,15 @@ class KillNineIT {
                 assertThat(query(store, "select count(*) from market_bar where timeframe = '1d' and ticker = '"
                         + ticker + "'")).as("%s 1d", ticker).isEqualTo(5);
             }
-            int pages = fake.requests().size();
-            System.out.printf("KillNineIT: %d requests over %d kills; the source has %d pages%n", pages, KILLS,
-                    sourcePages());
+            int pages = (int) fake.requests().stream().filter(request -> request.pathAndQuery().startsWith("/v2/aggs/"))
+                    .count();
+            int splitChecks = fake.requests().size() - pages;
+            System.out.printf("KillNineIT: %d aggregates requests over %d kills; the source has %d pages;"
+                    + " %d splits requests%n", pages, KILLS, sourcePages(), splitChecks);
             assertThat(pages).as("requests over %d kills, against the %d pages the source has", KILLS, sourcePages())
                     .isBetween(sourcePages(), sourcePages() + KILLS * CONCURRENT_JOBS);
+            // each ticker's splits once a day: asked again only when a kill cut its check short
+            assertThat(splitChecks).as("splits requests").isBetween(TICKERS.size(), TICKERS.size() * (KILLS + 1));
         }
     }
 
