@@ -70,6 +70,8 @@ class MetricsEndpointTest extends AppTestSupport {
                         && queryLong("select count(distinct (ticker, timeframe)) from ingestion_run where status <> 'RUNNING'")
                         == 2 * queryLong("select count(*) from ticker where active")
                         && queryLong("select count(*) from ingestion_run where status = 'RUNNING'") == 0
+                        && queryLong("select count(*) from split_check where checked_at is not null")
+                        == queryLong("select count(*) from ticker where active")
                         && scrapeOrEmpty().contains("tickertape_bars_total{outcome=\"inserted\",ticker=\"SPY\",timeframe=\"1d\"}"));
         assertThat(get(baseUrl() + "/api/v2/status").statusCode()).isEqualTo(200);
         readNewestSpyBars();
@@ -95,8 +97,11 @@ class MetricsEndpointTest extends AppTestSupport {
 
     @Test
     void polygonRequestsRetriesBudgetWaitAndDeadLetters() throws Exception {
-        long requests = queryLong("select sum(api_calls) from ingestion_run");
-        assertThat(value("tickertape_polygon_requests_total{status=\"200\"}")).as("the runs' requests, all answered")
+        // the runs' pages, and each ticker's splits check (one page each: the sandbox lists fewer splits
+        // than polygon.splits-page-limit)
+        long requests = queryLong("select sum(api_calls) from ingestion_run")
+                + queryLong("select count(*) from split_check where checked_at is not null");
+        assertThat(value("tickertape_polygon_requests_total{status=\"200\"}")).as("the runs' and splits checks' requests")
                 .isEqualTo(requests);
         assertThat(metrics).contains("tickertape_polygon_retries_total ", "tickertape_dead_letters_total ",
                 "tickertape_dead_letters_unreplayed ", "tickertape_polygon_budget_wait_seconds_bucket{le=");
