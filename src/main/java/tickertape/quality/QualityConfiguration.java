@@ -15,24 +15,19 @@ public final class QualityConfiguration {
 
     /** @return the {@code dataQuality} bean, which the status page also reads coverage from */
     public static DataQuality bind(CamelContext context, DataSource dataSource, SeriesPlanner planner,
-                            TickerRoutes tickerRoutes, UnexplainedMoves unexplainedMoves) {
-        Clock clock = Clock.systemUTC();
-        ExchangeCalendar calendar = new ExchangeCalendar();
-        Staleness staleness = Staleness.forSchedule(calendar, setting(context, "tickertape.refresh-schedule"));
+                                   TickerRoutes tickerRoutes, UnexplainedMoves unexplainedMoves, Clock clock,
+                                   ExchangeCalendar calendar, String refreshSchedule, int defaultDays,
+                                   int repairDays) {
+        Staleness staleness = Staleness.forSchedule(calendar, refreshSchedule);
         QualityStore store = new QualityStore(dataSource);
         QualityCheck check = new QualityCheck(store, calendar, staleness, new DerivedConsistency(dataSource),
                 unexplainedMoves, clock);
-        QualityRequests requests = new QualityRequests(tickerRoutes, store, clock,
-                Integer.parseInt(setting(context, "quality.default-days")));
+        QualityRequests requests = new QualityRequests(tickerRoutes, store, clock, defaultDays);
         Registry registry = context.getRegistry();
         DataQuality dataQuality = new DataQuality(requests, check, staleness, clock);
         registry.bind("dataQuality", dataQuality);
         registry.bind("gapRepair", new GapRepair(requests, check, planner, context.createProducerTemplate(),
-                Integer.parseInt(setting(context, "quality.repair-days"))));
+                repairDays));
         return dataQuality;
-    }
-
-    private static String setting(CamelContext context, String key) {
-        return context.resolvePropertyPlaceholders("{{" + key + "}}");
     }
 }
