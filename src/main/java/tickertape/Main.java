@@ -8,8 +8,12 @@ import org.apache.camel.main.MainConfigurationProperties;
 import tickertape.api.ApiConfiguration;
 import tickertape.api.ApiEndpointsConfiguration;
 import tickertape.ingest.IngestionConfiguration;
+import tickertape.ingest.IngestionJobsConfiguration;
 import tickertape.keys.KeysCommand;
 import tickertape.polygon.PolygonConfiguration;
+import tickertape.quality.QualityChecksConfiguration;
+import tickertape.quality.QualityConfiguration;
+import tickertape.status.StatusConfiguration;
 import tickertape.store.DatabaseConfiguration;
 
 /**
@@ -63,6 +67,10 @@ public final class Main {
         configuration.addConfiguration(new ApiEndpointsConfiguration());
         configuration.addConfiguration(new PolygonConfiguration());
         configuration.addConfiguration(new IngestionConfiguration());
+        configuration.addConfiguration(new IngestionJobsConfiguration());
+        configuration.addConfiguration(new QualityChecksConfiguration());
+        configuration.addConfiguration(new QualityConfiguration());
+        configuration.addConfiguration(new StatusConfiguration());
         configuration.addMainListener(new RouteFiles());
     }
 
