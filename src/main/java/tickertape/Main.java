@@ -5,7 +5,16 @@ import java.util.Arrays;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
+import tickertape.api.ApiConfiguration;
+import tickertape.api.ApiEndpointsConfiguration;
+import tickertape.ingest.IngestionConfiguration;
+import tickertape.ingest.IngestionJobsConfiguration;
 import tickertape.keys.KeysCommand;
+import tickertape.polygon.PolygonConfiguration;
+import tickertape.quality.QualityChecksConfiguration;
+import tickertape.quality.QualityConfiguration;
+import tickertape.status.StatusConfiguration;
+import tickertape.store.DatabaseConfiguration;
 
 /**
  * Starts tickertape: Camel Main with the settings in application.properties and the routes of
@@ -40,9 +49,28 @@ public final class Main {
         }
     }
 
-    /** The app as every start builds it, the tests' included: its beans, and which route files it loads. */
+    /**
+     * The app as every start builds it, the tests' included: its beans, and which route files it loads.
+     * The beans are bound by area, in this order: camel-main calls every configuration's
+     * {@code @BindToRegistry} factories, class by class, before any configuration's {@code configure},
+     * so a factory may take as parameters the beans of the configurations listed before it. Within a
+     * class it binds the factories without parameters first, then those whose parameters no other
+     * factory of the class makes, then the rest: a factory may take a bean of its own class only if that
+     * bean's factory needs none of its class (DefaultCamelBeanPostProcessor of camel-base-engine).
+     * Instances, not classes: camel-main 4.18 post-processes a configuration given as a class twice (once
+     * as it instantiates it, once with the others), which would call each factory twice.
+     */
     public static void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(TickertapeConfiguration.class);
+        configuration.addConfiguration(new TickertapeConfiguration());
+        configuration.addConfiguration(new DatabaseConfiguration());
+        configuration.addConfiguration(new ApiConfiguration());
+        configuration.addConfiguration(new ApiEndpointsConfiguration());
+        configuration.addConfiguration(new PolygonConfiguration());
+        configuration.addConfiguration(new IngestionConfiguration());
+        configuration.addConfiguration(new IngestionJobsConfiguration());
+        configuration.addConfiguration(new QualityChecksConfiguration());
+        configuration.addConfiguration(new QualityConfiguration());
+        configuration.addConfiguration(new StatusConfiguration());
         configuration.addMainListener(new RouteFiles());
     }
 

@@ -3,19 +3,18 @@ package tickertape;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import org.apache.camel.CamelContext;
 
 /**
  * Checks that a port the app will listen on is free before anything starts, so a clash is
  * reported as one line naming the port and the setting that changes it, not as a bind exception
  * deep inside Vert.x after the database has been started.
  */
-final class PortCheck {
+public final class PortCheck {
     private PortCheck() {
     }
 
-    static void requireFree(CamelContext context, String property, String environmentVariable) {
-        int port = context.getPropertiesComponent().resolveProperty(property).map(Integer::parseInt).orElse(0);
+    /** @param property the setting {@code port} is read from, named in the failure with {@code environmentVariable} */
+    public static void requireFree(int port, String property, String environmentVariable) {
         if (port == 0) {
             return; // an ephemeral port is always free
         }

@@ -31,11 +31,6 @@ public class PolygonResponses extends EventNotifierSupport {
         setIgnoreExchangeRedeliveryEvents(true);
     }
 
-    /** The endpoint as the route names it, resolved ({@code {{polygon.http-endpoint}}}). */
-    public static PolygonResponses of(Metrics metrics, CamelContext context) {
-        return new PolygonResponses(metrics, context.resolvePropertyPlaceholders("{{polygon.http-endpoint}}"));
-    }
-
     /** Camel times a send, and so reports it sent, only when a notifier also takes its sending event. */
     @Override
     public boolean isEnabled(CamelEvent event) {

@@ -72,19 +72,14 @@ public final class SandboxPolygonServer implements AutoCloseable {
     /** Read by request threads, so never behind the lock that stop() holds while they drain. */
     private volatile String baseUrl;
 
-    /** A real-time sandbox answering with status OK. */
-    public SandboxPolygonServer() {
-        this(Clock.systemUTC(), false);
-    }
-
     /**
      * @param clock decides which minutes have ended and can be served
+     * @param calendar the sessions whose minutes have bars
      * @param delayed answer with status DELAYED and hold back the last 15 minutes, like a free plan
      */
-    public SandboxPolygonServer(Clock clock, boolean delayed) {
+    public SandboxPolygonServer(Clock clock, ExchangeCalendar calendar, boolean delayed) {
         this.clock = clock;
         this.delayed = delayed;
-        ExchangeCalendar calendar = new ExchangeCalendar();
         this.splits = new SandboxSplits(calendar);
         this.pager = new AggregatePager(new SyntheticBars(calendar, splits), splits);
     }

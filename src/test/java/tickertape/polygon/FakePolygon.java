@@ -1,6 +1,7 @@
 package tickertape.polygon;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import tickertape.market.ExchangeCalendar;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -133,7 +134,7 @@ public final class FakePolygon implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(SANDBOX_TIMEOUT)
                 .build();
-        this.sandbox = new SandboxPolygonServer(clock, false).start();
+        this.sandbox = new SandboxPolygonServer(clock, new ExchangeCalendar(), false).start();
         WireMockServer server = new WireMockServer(wireMockConfig()
                 .bindAddress("127.0.0.1")
                 .dynamicPort()

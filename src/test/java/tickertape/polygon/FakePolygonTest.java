@@ -1,6 +1,7 @@
 package tickertape.polygon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import tickertape.market.ExchangeCalendar;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -59,7 +60,7 @@ class FakePolygonTest {
     @BeforeAll
     static void start() {
         fake = new FakePolygon(KEY, AFTER_ALL_WINDOWS);
-        sandbox = new SandboxPolygonServer(AFTER_ALL_WINDOWS, false).start();
+        sandbox = new SandboxPolygonServer(AFTER_ALL_WINDOWS, new ExchangeCalendar(), false).start();
     }
 
     @AfterAll

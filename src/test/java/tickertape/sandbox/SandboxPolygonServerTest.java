@@ -40,7 +40,7 @@ class SandboxPolygonServerTest {
 
     @BeforeAll
     static void start() {
-        server = new SandboxPolygonServer(AFTER_ALL_WINDOWS, false).start();
+        server = new SandboxPolygonServer(AFTER_ALL_WINDOWS, new ExchangeCalendar(), false).start();
         client = new SandboxClient(server.baseUrl());
     }
 
@@ -224,8 +224,8 @@ class SandboxPolygonServerTest {
     void onlyEndedMinutesAreServedAndADelayedFeedLagsFifteenMinutes() {
         Clock elevenAm = Clock.fixed(Instant.ofEpochMilli(newYork("2024-03-11T11:00")), ZoneOffset.UTC);
         String today = AGGS + "SPY/range/1/minute/2024-03-11/2024-03-11?limit=50000";
-        try (SandboxPolygonServer realTime = new SandboxPolygonServer(elevenAm, false).start();
-                SandboxPolygonServer delayed = new SandboxPolygonServer(elevenAm, true).start()) {
+        try (SandboxPolygonServer realTime = new SandboxPolygonServer(elevenAm, new ExchangeCalendar(), false).start();
+                SandboxPolygonServer delayed = new SandboxPolygonServer(elevenAm, new ExchangeCalendar(), true).start()) {
             SandboxClient.Reply live = new SandboxClient(realTime.baseUrl()).get(today);
             SandboxClient.Reply late = new SandboxClient(delayed.baseUrl()).get(today);
 
@@ -238,7 +238,7 @@ class SandboxPolygonServerTest {
 
     @Test
     void countsEveryRequestServed() {
-        try (SandboxPolygonServer counted = new SandboxPolygonServer(AFTER_ALL_WINDOWS, false).start()) {
+        try (SandboxPolygonServer counted = new SandboxPolygonServer(AFTER_ALL_WINDOWS, new ExchangeCalendar(), false).start()) {
             SandboxClient counting = new SandboxClient(counted.baseUrl());
             counting.get(AGGS + "SPY/range/1/day/2024-03-11/2024-03-11");
             counting.get(AGGS + "SPY/range/1/day/2024-03-12/2024-03-11");

@@ -148,7 +148,7 @@ class SandboxSplitsTest {
     }
 
     private static SandboxPolygonServer startedAt(String instant) {
-        return new SandboxPolygonServer(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC), false).start();
+        return new SandboxPolygonServer(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC), new ExchangeCalendar(), false).start();
     }
 
     private static LocalDate day(Aggregate bar) {

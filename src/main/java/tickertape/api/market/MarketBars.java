@@ -20,7 +20,6 @@ import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.SynchronizationAdapter;
 import tickertape.api.ApiProblem;
 import tickertape.api.ApiGuard;
@@ -56,18 +55,6 @@ public final class MarketBars {
      */
     public record Settings(int defaultLimit, int maxLimit, int fetchSize, int closedRangeMaxAgeSeconds,
                            int maxStreamsPerKey) {
-        /** The {@code api.market.*} settings of application.properties. */
-        public static Settings from(PropertiesComponent properties) {
-            return new Settings(integer(properties, "api.market.default-limit"),
-                    integer(properties, "api.market.max-limit"), integer(properties, "api.market.fetch-size"),
-                    integer(properties, "api.market.closed-range-max-age-seconds"),
-                    integer(properties, "api.market.max-streams-per-key"));
-        }
-
-        private static int integer(PropertiesComponent properties, String name) {
-            return Integer.parseInt(properties.resolveProperty(name).orElseThrow(
-                    () -> new IllegalStateException(name + " is missing from application.properties")).trim());
-        }
     }
 
     public MarketBars(DataSource dataSource, ObjectMapper mapper, LatestBarCache latestBars,
