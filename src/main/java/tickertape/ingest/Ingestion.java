@@ -101,7 +101,7 @@ public class Ingestion {
         try {
             exchange.setProperty(PolygonCall.URL_PROPERTY, source.nextPageUrl(page.nextUrl()));
         } catch (IllegalStateException e) {
-            exchange.setProperty(FAILED_STATUS, "FAILED");
+            exchange.setProperty(FAILED_STATUS, RunStatus.FAILED);
             exchange.setProperty(FETCH_FAILURE, e.getMessage());
             exchange.setProperty(PolygonCall.URL_PROPERTY, null);
         }
@@ -132,7 +132,7 @@ public class Ingestion {
     public void awaitPageWritten(Exchange exchange) throws InterruptedException {
         String writeError = runs.awaitWrites(exchange.getProperty(RUN_ID, Long.class));
         if (writeError != null && exchange.getProperty(FETCH_FAILURE) == null) {
-            exchange.setProperty(FAILED_STATUS, "FAILED");
+            exchange.setProperty(FAILED_STATUS, RunStatus.FAILED);
             exchange.setProperty(FETCH_FAILURE, writeError);
             exchange.setProperty(PolygonCall.URL_PROPERTY, null);
         }
@@ -142,7 +142,7 @@ public class Ingestion {
     public void abort(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("Run {} failed: {}", exchange.getProperty(RUN_ID), cause == null ? "unknown" : cause.toString());
-        exchange.setProperty(FAILED_STATUS, "FAILED");
+        exchange.setProperty(FAILED_STATUS, RunStatus.FAILED);
         exchange.setProperty(FETCH_FAILURE, cause == null ? "unknown failure" : cause.getMessage());
     }
 
@@ -150,7 +150,7 @@ public class Ingestion {
     public void finish(Exchange exchange) throws InterruptedException {
         IngestionJob job = exchange.getProperty(JOB, IngestionJob.class);
         String failure = exchange.getProperty(FETCH_FAILURE, String.class);
-        String status = runs.close(job.runId(), exchange.getProperty(FAILED_STATUS, String.class), failure);
+        RunStatus status = runs.close(job.runId(), exchange.getProperty(FAILED_STATUS, RunStatus.class), failure);
         LOG.info("Run {}: {} {} ended {}{}", job.runId(), job.trigger(), job.series(), status,
                 failure == null ? "" : " (" + failure + ")");
     }
@@ -162,7 +162,7 @@ public class Ingestion {
      */
     private static void stopFetchingIfShuttingDown(Exchange exchange) {
         if (exchange.getProperty(PolygonCall.URL_PROPERTY) != null && exchange.getContext().isStopping()) {
-            exchange.setProperty(FAILED_STATUS, "FAILED");
+            exchange.setProperty(FAILED_STATUS, RunStatus.FAILED);
             exchange.setProperty(FETCH_FAILURE, SHUT_DOWN);
             exchange.setProperty(PolygonCall.URL_PROPERTY, null);
         }
@@ -176,7 +176,7 @@ public class Ingestion {
         }
         Throwable cause = exchange.getProperty(DeadLetters.FAILURE_PROPERTY, Throwable.class);
         boolean refused = cause instanceof PolygonFailure.NotAuthorized;
-        exchange.setProperty(FAILED_STATUS, refused ? "NOT_AUTHORIZED" : "FAILED");
+        exchange.setProperty(FAILED_STATUS, refused ? RunStatus.NOT_AUTHORIZED : RunStatus.FAILED);
         exchange.setProperty(FETCH_FAILURE, refused
                 ? "Polygon refused the key (HTTP " + ((PolygonFailure) cause).httpStatus() + "): " + cause.getMessage()
                 : "request parked as a dead letter: " + (cause == null ? "unknown" : cause.getMessage()));
