@@ -11,25 +11,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.market.Timeframe;
 import tickertape.polygon.AggregatesPage;
-import tickertape.polygon.DeadLetters;
 import tickertape.polygon.PolygonBar;
-import tickertape.polygon.PolygonBudget;
 import tickertape.polygon.PolygonCall;
-import tickertape.polygon.PolygonFailure;
+import tickertape.polygon.PolygonRequest;
 
 /**
- * The steps of the ingest-series route around its page loop: {@link #begin} points the exchange at
- * the job's first page, {@link #acceptPage} turns each page into validated rows and the next URL,
- * {@link #finish} closes the run once its pages are written.
+ * The steps of the ingest-window route around its page loop, whose state is the exchange's
+ * {@link IngestionRun}: {@link #begin} points it at the job's first page, {@link #acceptPage} turns
+ * each page into validated rows and the next URL, {@link #finish} closes the run once its pages are written.
  */
 public class Ingestion {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestion.class);
-    public static final String RUN_ID = "runId";
-    private static final String JOB = "ingestionJob";
-    private static final String FETCH_FAILURE = "fetchFailure";
-    private static final String FAILED_STATUS = "failedStatus";
-    /** Where the next page's answer starts (oldest first) or ends (newest first): the ledger's edge. */
-    private static final String COVERED_EDGE = "coveredEdge";
     /** Why a run ends early when the app is shut down: between pages, not after the whole window. */
     static final String SHUT_DOWN = "stopped: the app was shut down during this run; its series resumes from the store";
 
@@ -57,15 +49,12 @@ public class Ingestion {
         return opened;
     }
 
+    /** Body: the job whose run is open. The exchange's run points at its first page. */
     public void begin(Exchange exchange) {
         IngestionJob job = exchange.getMessage().getBody(IngestionJob.class);
-        exchange.setProperty(JOB, job);
-        exchange.setProperty(RUN_ID, job.runId());
-        exchange.setProperty("ticker", job.ticker());
-        exchange.setProperty("timeframe", job.timeframe().code());
-        exchange.setProperty(PolygonCall.URL_PROPERTY, job.startUrl() != null ? job.startUrl() : source.firstPageUrl(job));
-        exchange.setProperty(COVERED_EDGE, job.newestFirst() ? job.to().plusMillis(1) : job.from());
-        stopFetchingIfShuttingDown(exchange);
+        IngestionRun run = new IngestionRun(job, job.startUrl() != null ? job.startUrl() : source.firstPageUrl(job));
+        exchange.setProperty(PolygonRequest.PROPERTY, run);
+        stopFetchingIfShuttingDown(exchange, run);
         LOG.info("Run {}: {} {} from {} to {}{}", job.runId(), job.trigger(), job.series(), job.from(), job.to(),
                 job.newestFirst() ? " (newest first)" : "");
     }
@@ -75,23 +64,23 @@ public class Ingestion {
      * and the next page's URL is set; a parked request ends the loop (its window stays a hole).
      */
     public void acceptPage(Exchange exchange) {
-        long runId = exchange.getProperty(RUN_ID, Long.class);
-        if (Boolean.TRUE.equals(exchange.getProperty(DeadLetters.FAILED_PROPERTY, Boolean.class))) {
-            stopOnFailure(exchange);
+        IngestionRun run = run(exchange);
+        if (run.isParked()) {
+            stopOnFailure(exchange, run);
             return;
         }
-        if (Boolean.TRUE.equals(exchange.getProperty(PolygonBudget.STOPPED_PROPERTY, Boolean.class))) {
-            stopFetchingIfShuttingDown(exchange); // the app stopped the wait for the budget: no page came
+        if (run.isStopped()) {
+            stopFetchingIfShuttingDown(exchange, run); // the app stopped the wait for the budget: no page came
             exchange.getMessage().setBody(null);
             return;
         }
-        IngestionJob job = exchange.getProperty(JOB, IngestionJob.class);
+        IngestionJob job = run.job();
         AggregatesPage page = exchange.getMessage().getBody(AggregatesPage.class);
         List<BarRow> rows = new ArrayList<>(page.results().size());
         for (PolygonBar bar : page.results()) {
             Optional<String> problem = BarValidator.problem(bar, job.timeframe());
             if (problem.isPresent()) {
-                LOG.warn("Run {}: rejected bar {} {} {}: {}", runId, job.ticker(), job.timeframe().code(),
+                LOG.warn("Run {}: rejected bar {} {} {}: {}", job.runId(), job.ticker(), job.timeframe().code(),
                         bar.t() == Long.MIN_VALUE ? "(no t)" : Instant.ofEpochMilli(bar.t()), problem.get());
             } else {
                 rows.add(toRow(job, bar));
@@ -99,17 +88,14 @@ public class Ingestion {
         }
         Instant reached = page.results().isEmpty() ? null : reachedBar(page.results(), job.newestFirst());
         try {
-            exchange.setProperty(PolygonCall.URL_PROPERTY, source.nextPageUrl(page.nextUrl()));
+            run.nextPage(source.nextPageUrl(page.nextUrl()));
         } catch (IllegalStateException e) {
-            exchange.setProperty(FAILED_STATUS, "FAILED");
-            exchange.setProperty(FETCH_FAILURE, e.getMessage());
-            exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+            run.fail(RunStatus.FAILED, e.getMessage());
         }
-        boolean last = exchange.getProperty(PolygonCall.URL_PROPERTY) == null;
-        BarPage answered = answered(exchange, job, rows, reached, last && exchange.getProperty(FETCH_FAILURE) == null);
-        runs.pageFetched(runId, page.results().size(), page.results().size() - rows.size(), reached);
+        BarPage answered = answered(run, rows, reached, !run.hasNextPage() && run.failure() == null);
+        runs.pageFetched(job.runId(), page.results().size(), page.results().size() - rows.size(), reached);
         exchange.getMessage().setBody(answered);
-        stopFetchingIfShuttingDown(exchange);
+        stopFetchingIfShuttingDown(exchange, run);
     }
 
     /**
@@ -117,42 +103,45 @@ public class Ingestion {
      * between the edge the previous page reached and its own last bar, and the last page reaches the
      * job's far end. A page that reached nothing (no bar, more pages) covers nothing.
      */
-    private static BarPage answered(Exchange exchange, IngestionJob job, List<BarRow> rows, Instant reached,
-                                    boolean last) {
-        Instant edge = exchange.getProperty(COVERED_EDGE, Instant.class);
+    private static BarPage answered(IngestionRun run, List<BarRow> rows, Instant reached, boolean last) {
+        IngestionJob job = run.job();
+        Instant edge = run.coveredEdge();
         Instant next = last ? (job.newestFirst() ? job.from() : job.to().plusMillis(1))
                 : reached == null ? edge
                 : job.newestFirst() ? reached : reached.plusMillis(1);
-        exchange.setProperty(COVERED_EDGE, next);
+        run.coveredTo(next);
         return job.newestFirst() ? new BarPage(job.runId(), job.ticker(), job.timeframe().code(), rows, next, edge)
                 : new BarPage(job.runId(), job.ticker(), job.timeframe().code(), rows, edge, next);
     }
 
     /** The page loop waits for its page to be stored before asking for the next; a failed write ends the run. */
     public void awaitPageWritten(Exchange exchange) throws InterruptedException {
-        String writeError = runs.awaitWrites(exchange.getProperty(RUN_ID, Long.class));
-        if (writeError != null && exchange.getProperty(FETCH_FAILURE) == null) {
-            exchange.setProperty(FAILED_STATUS, "FAILED");
-            exchange.setProperty(FETCH_FAILURE, writeError);
-            exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        IngestionRun run = run(exchange);
+        String writeError = runs.awaitWrites(run.job().runId());
+        if (writeError != null && run.failure() == null) {
+            run.fail(RunStatus.FAILED, writeError);
         }
     }
 
     /** The page loop failed outside Polygon's route (e.g. the database): the run ends FAILED. */
     public void abort(Exchange exchange) {
+        IngestionRun run = run(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.error("Run {} failed: {}", exchange.getProperty(RUN_ID), cause == null ? "unknown" : cause.toString());
-        exchange.setProperty(FAILED_STATUS, "FAILED");
-        exchange.setProperty(FETCH_FAILURE, cause == null ? "unknown failure" : cause.getMessage());
+        LOG.error("Run {} failed: {}", run.runId(), cause == null ? "unknown" : cause.toString());
+        run.fail(RunStatus.FAILED, cause == null ? "unknown failure" : cause.getMessage());
     }
 
     /** Closes the run once its pages are stored (or failed): its status says how it ended. */
     public void finish(Exchange exchange) throws InterruptedException {
-        IngestionJob job = exchange.getProperty(JOB, IngestionJob.class);
-        String failure = exchange.getProperty(FETCH_FAILURE, String.class);
-        String status = runs.close(job.runId(), exchange.getProperty(FAILED_STATUS, String.class), failure);
+        IngestionRun run = run(exchange);
+        IngestionJob job = run.job();
+        RunStatus status = runs.close(job.runId(), run.failedStatus(), run.failure());
         LOG.info("Run {}: {} {} ended {}{}", job.runId(), job.trigger(), job.series(), status,
-                failure == null ? "" : " (" + failure + ")");
+                run.failure() == null ? "" : " (" + run.failure() + ")");
+    }
+
+    private static IngestionRun run(Exchange exchange) {
+        return exchange.getProperty(PolygonRequest.PROPERTY, IngestionRun.class);
     }
 
     /**
@@ -160,27 +149,19 @@ public class Ingestion {
      * window (a 2-year backfill would otherwise run into the shutdown timeout and be cut off anyway);
      * the pages fetched are written, the run is closed, and the series resumes from the store.
      */
-    private static void stopFetchingIfShuttingDown(Exchange exchange) {
-        if (exchange.getProperty(PolygonCall.URL_PROPERTY) != null && exchange.getContext().isStopping()) {
-            exchange.setProperty(FAILED_STATUS, "FAILED");
-            exchange.setProperty(FETCH_FAILURE, SHUT_DOWN);
-            exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+    private static void stopFetchingIfShuttingDown(Exchange exchange, IngestionRun run) {
+        if (run.hasNextPage() && exchange.getContext().isStopping()) {
+            run.fail(RunStatus.FAILED, SHUT_DOWN);
         }
     }
 
-    private void stopOnFailure(Exchange exchange) {
+    private static void stopOnFailure(Exchange exchange, IngestionRun run) {
         exchange.getMessage().setBody(null);
         if (exchange.getContext().isStopping()) {
-            stopFetchingIfShuttingDown(exchange); // the failure is the stop cutting a retry's wait short
+            stopFetchingIfShuttingDown(exchange, run); // the failure is the stop cutting a retry's wait short
             return;
         }
-        Throwable cause = exchange.getProperty(DeadLetters.FAILURE_PROPERTY, Throwable.class);
-        boolean refused = cause instanceof PolygonFailure.NotAuthorized;
-        exchange.setProperty(FAILED_STATUS, refused ? "NOT_AUTHORIZED" : "FAILED");
-        exchange.setProperty(FETCH_FAILURE, refused
-                ? "Polygon refused the key (HTTP " + ((PolygonFailure) cause).httpStatus() + "): " + cause.getMessage()
-                : "request parked as a dead letter: " + (cause == null ? "unknown" : cause.getMessage()));
-        exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        run.fail(run.keyRefused() ? RunStatus.NOT_AUTHORIZED : RunStatus.FAILED, run.parkedReason());
     }
 
     private static BarRow toRow(IngestionJob job, PolygonBar bar) {

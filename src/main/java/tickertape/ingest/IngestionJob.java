@@ -9,10 +9,10 @@ import tickertape.market.Timeframe;
  * resumed backfill continues from the oldest bar held; a refresh goes forwards from the newest.
  * {@code startUrl}, when set, is the page to start from (a replayed dead letter); else the window's first.
  */
-public record IngestionJob(String trigger, String ticker, Timeframe timeframe, Instant from, Instant to,
+public record IngestionJob(RunTrigger trigger, String ticker, Timeframe timeframe, Instant from, Instant to,
                            boolean newestFirst, String startUrl, Long runId) {
 
-    public IngestionJob(String trigger, String ticker, Timeframe timeframe, Instant from, Instant to,
+    public IngestionJob(RunTrigger trigger, String ticker, Timeframe timeframe, Instant from, Instant to,
                         boolean newestFirst) {
         this(trigger, ticker, timeframe, from, to, newestFirst, null, null);
     }

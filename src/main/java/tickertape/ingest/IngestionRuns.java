@@ -95,7 +95,7 @@ public class IngestionRuns {
                 returning id""";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, job.trigger());
+            statement.setString(1, job.trigger().code());
             statement.setString(2, job.ticker());
             statement.setString(3, job.timeframe().code());
             statement.setTimestamp(4, Timestamp.from(job.from()));
@@ -213,13 +213,13 @@ public class IngestionRuns {
      * fetching stopped early. A final row the database does not take now is written by keepLeases later,
      * while the lease keeps the run this process's.
      */
-    public String close(long runId, String failedStatus, String fetchFailure) throws InterruptedException {
+    public RunStatus close(long runId, RunStatus failedStatus, String fetchFailure) throws InterruptedException {
         String writeError = awaitWrites(runId);
         RunState run = active.get(runId);
         String error = fetchFailure != null ? fetchFailure : writeError;
-        String status = fetchFailure != null ? failedStatus
-                : writeError != null ? "FAILED"
-                : run.rejected > 0 ? "PARTIAL" : "SUCCEEDED";
+        RunStatus status = fetchFailure != null ? failedStatus
+                : writeError != null ? RunStatus.FAILED
+                : run.rejected > 0 ? RunStatus.PARTIAL : RunStatus.SUCCEEDED;
         try {
             persist(run, status, error, true);
         } catch (SQLException e) {
@@ -246,7 +246,7 @@ public class IngestionRuns {
     /** The run's counters so far, when the database takes them; the final row has them all anyway. */
     private void writeProgress(RunState run) {
         try {
-            persist(run, "RUNNING", null, false);
+            persist(run, RunStatus.RUNNING, null, false);
         } catch (SQLException e) {
             LOG.debug("Run {}: progress not written: {}", run.job.runId(), e.getMessage());
         }
@@ -256,7 +256,7 @@ public class IngestionRuns {
      * Writes the run's counters through. A closed run is never written again: a batch writer that
      * woke {@link #close} may persist its (older) RUNNING figures after close wrote the final ones.
      */
-    private void persist(RunState run, String status, String error, boolean finished) throws SQLException {
+    private void persist(RunState run, RunStatus status, String error, boolean finished) throws SQLException {
         String sql = """
                 update ingestion_run set status = ?, received = ?, inserted = ?, updated = ?, rejected = ?,
                        api_calls = ?, retries = ?, error = ?, finished_at = case when ? then now() end
@@ -264,7 +264,7 @@ public class IngestionRuns {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             synchronized (run) {
-                statement.setString(1, status);
+                statement.setString(1, status.name());
                 statement.setInt(2, run.received);
                 statement.setInt(3, run.inserted);
                 statement.setInt(4, run.updated);
@@ -397,7 +397,7 @@ public class IngestionRuns {
     }
 
     /** A run that ended, whose final row waits for the database. */
-    private record Closing(RunState state, String status, String error) {
+    private record Closing(RunState state, RunStatus status, String error) {
     }
 
     private static final class RunState {

@@ -65,7 +65,7 @@ public class ManualRuns {
         List<IngestionJob> jobs = new ArrayList<>();
         for (String symbol : symbols) {
             for (Timeframe timeframe : timeframes) {
-                jobs.add(planner.window("manual", symbol, timeframe, from, to));
+                jobs.add(planner.window(RunTrigger.MANUAL, symbol, timeframe, from, to));
             }
         }
         List<IngestionJob> opened = ingestion.open(jobs);
@@ -89,7 +89,7 @@ public class ManualRuns {
         // a letter parked before bars were stored raw asked for adjusted bars: the store keeps raw ones
         url = url.replace("adjusted=true", "adjusted=false");
         Window window = Window.of(url);
-        IngestionJob job = new IngestionJob("replay", (String) letter.get("ticker"), window.timeframe(),
+        IngestionJob job = new IngestionJob(RunTrigger.REPLAY, (String) letter.get("ticker"), window.timeframe(),
                 window.from(), window.to(), url.contains("sort=desc"), url, null);
         List<IngestionJob> opened = ingestion.open(List.of(job));
         if (opened.isEmpty()) {

@@ -96,13 +96,13 @@ public class SeriesPlanner {
         }
         CoverageLedger.Window newest = holes.get(holes.size() - 1);
         if (holes.size() == 1 && newest.from().equals(start) && newest.to().equals(now)) {
-            return Optional.of(new IngestionJob("backfill", ticker, timeframe, start, now, true)); // nothing yet
+            return Optional.of(new IngestionJob(RunTrigger.BACKFILL, ticker, timeframe, start, now, true)); // nothing yet
         }
         boolean tail = newest.to().equals(now);
         if (tail && refreshDue(timeframe, newest.from(), now, refresh)) {
             Duration overlap = timeframe == Timeframe.D1 ? dayOverlap : minuteOverlap;
             Instant from = newest.from().minus(overlap).isBefore(start) ? start : newest.from().minus(overlap);
-            return Optional.of(new IngestionJob("refresh", ticker, timeframe, from, now, false));
+            return Optional.of(new IngestionJob(RunTrigger.REFRESH, ticker, timeframe, from, now, false));
         }
         List<CoverageLedger.Window> interior = tail ? holes.subList(0, holes.size() - 1) : holes;
         if (interior.isEmpty()) {
@@ -110,7 +110,7 @@ public class SeriesPlanner {
         }
         CoverageLedger.Window hole = interior.get(interior.size() - 1);
         // a job's window includes its end; the hole's end is the first covered instant
-        return Optional.of(new IngestionJob("backfill", ticker, timeframe, hole.from(), hole.to().minusMillis(1), true));
+        return Optional.of(new IngestionJob(RunTrigger.BACKFILL, ticker, timeframe, hole.from(), hole.to().minusMillis(1), true));
     }
 
     /**
@@ -151,7 +151,7 @@ public class SeriesPlanner {
     }
 
     /** An explicit window (manual run or gap repair), fetched oldest first. */
-    public IngestionJob window(String trigger, String ticker, Timeframe timeframe, Instant from, Instant to) {
+    public IngestionJob window(RunTrigger trigger, String ticker, Timeframe timeframe, Instant from, Instant to) {
         return new IngestionJob(trigger, ticker, timeframe, from, to, false);
     }
 

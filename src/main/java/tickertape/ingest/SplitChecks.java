@@ -23,28 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.market.ExchangeCalendar;
 import tickertape.metrics.Metrics;
-import tickertape.polygon.DeadLetters;
-import tickertape.polygon.PolygonBudget;
-import tickertape.polygon.PolygonCall;
-import tickertape.polygon.PolygonFailure;
+import tickertape.polygon.PolygonRequest;
 import tickertape.polygon.PolygonSplit;
 import tickertape.polygon.SplitsPage;
 
 /**
  * The steps of the fetch-splits route: {@link #claim} decides in PostgreSQL whether this instance
  * fetches a ticker's splits now (table split_check: due when never checked or last checked before the
- * most recent regular-session close, and no claim held), {@link #acceptPage} collects each page and
- * points at the next, {@link #finish} replaces the ticker's rows of table split with the answer, or
+ * most recent regular-session close, and no claim held), {@link #acceptPage} collects each page in the
+ * exchange's {@link SplitsCheck} and points it at the next, {@link #finish} replaces the ticker's rows of table split with the answer, or
  * records why it failed. A failed fetch keeps its claim for retry-failed-after, so a fault that lasts
  * costs one request (and its retries) per that period, not one per healing tick.
  */
 public class SplitChecks {
     private static final Logger LOG = LoggerFactory.getLogger(SplitChecks.class);
-    private static final String TICKER = "ticker";
-    private static final String SPLITS = "splitsFetched";
-    private static final String FAILURE = "splitsFailure";
-    private static final String CLAIMED = "splitsClaimed";
-    private static final String CUT_SHORT = "splitsCutShort";
 
     /** Claims a due, unclaimed ticker (the row is made on its first check); returns it when claimed. */
     private static final String CLAIM = """
@@ -76,11 +68,14 @@ public class SplitChecks {
         this.retryFailedAfter = retryFailedAfter;
     }
 
-    /** Body: the ticker. Points the exchange at its first splits page if this instance claimed it, else at nothing. */
+    /**
+     * Body: the ticker. The exchange's {@link SplitsCheck} points at the first splits page if this
+     * instance claimed the ticker, else at nothing.
+     */
     public void claim(Exchange exchange) throws SQLException {
         String ticker = exchange.getMessage().getBody(String.class);
-        exchange.setProperty(TICKER, ticker);
-        exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        SplitsCheck check = new SplitsCheck(ticker);
+        exchange.setProperty(PolygonRequest.PROPERTY, check);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(CLAIM)) {
             statement.setString(1, ticker);
@@ -93,9 +88,7 @@ public class SplitChecks {
             }
         }
         fetching.add(ticker);
-        exchange.setProperty(CLAIMED, true);
-        exchange.setProperty(SPLITS, new ArrayList<PolygonSplit>());
-        exchange.setProperty(PolygonCall.URL_PROPERTY, source.splitsUrl(ticker));
+        check.claimed(source.splitsUrl(ticker));
     }
 
     /**
@@ -103,45 +96,46 @@ public class SplitChecks {
      * does a stop (the answer is then incomplete and is not stored: the claim is released).
      */
     public void acceptPage(Exchange exchange) {
-        exchange.setProperty(PolygonCall.URL_PROPERTY, null);
+        SplitsCheck check = check(exchange);
         boolean stopping = exchange.getContext().isStopping();
-        if (Boolean.TRUE.equals(exchange.getProperty(PolygonBudget.STOPPED_PROPERTY, Boolean.class))) {
-            exchange.setProperty(CUT_SHORT, true);
-            return;
-        }
-        if (Boolean.TRUE.equals(exchange.getProperty(DeadLetters.FAILED_PROPERTY, Boolean.class))) {
-            Throwable cause = exchange.getProperty(DeadLetters.FAILURE_PROPERTY, Throwable.class);
+        if (check.isStopped()) {
+            check.cutShort();
+        } else if (check.isParked()) {
             if (stopping) {
-                exchange.setProperty(CUT_SHORT, true); // the stop cut a retry's wait short
+                check.cutShort(); // the stop cut a retry's wait short
             } else {
-                exchange.setProperty(FAILURE, cause instanceof PolygonFailure.NotAuthorized failure
-                        ? "Polygon refused the key (HTTP " + failure.httpStatus() + "): " + failure.getMessage()
-                        : "request parked as a dead letter: " + (cause == null ? "unknown" : cause.getMessage()));
+                check.fail(check.parkedReason());
             }
-            return;
+        } else {
+            acceptListed(check, exchange.getMessage().getBody(SplitsPage.class), stopping);
         }
-        SplitsPage page = exchange.getMessage().getBody(SplitsPage.class);
-        @SuppressWarnings("unchecked")
-        List<PolygonSplit> splits = exchange.getProperty(SPLITS, List.class);
-        splits.addAll(page.results());
+    }
+
+    private void acceptListed(SplitsCheck check, SplitsPage page, boolean stopping) {
+        check.listed(page.results());
         try {
             String next = source.nextPageUrl(page.nextUrl());
             if (next != null && stopping) {
-                exchange.setProperty(CUT_SHORT, true);
+                check.cutShort();
             } else {
-                exchange.setProperty(PolygonCall.URL_PROPERTY, next);
+                check.nextPage(next);
             }
         } catch (IllegalStateException e) {
-            exchange.setProperty(FAILURE, e.getMessage());
+            check.fail(e.getMessage());
         }
+    }
+
+    private static SplitsCheck check(Exchange exchange) {
+        return exchange.getProperty(PolygonRequest.PROPERTY, SplitsCheck.class);
     }
 
     /** The check failed outside Polygon's route (e.g. the database): a claimed fetch is recorded as failed. */
     public void abort(Exchange exchange) {
+        SplitsCheck check = check(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String failure = cause == null ? "unknown failure" : cause.toString();
-        exchange.setProperty(FAILURE, failure);
-        LOG.warn("Splits of {} not checked this time: {}", exchange.getProperty(TICKER), failure);
+        check.fail(failure);
+        LOG.warn("Splits of {} not checked this time: {}", check.ticker(), failure);
     }
 
     /**
@@ -150,13 +144,14 @@ public class SplitChecks {
      * a shutdown, the claim is released for another instance.
      */
     public void finish(Exchange exchange) throws SQLException {
-        if (!Boolean.TRUE.equals(exchange.getProperty(CLAIMED, Boolean.class))) {
+        SplitsCheck check = check(exchange);
+        if (!check.isClaimed()) {
             return;
         }
-        String ticker = exchange.getProperty(TICKER, String.class);
+        String ticker = check.ticker();
         fetching.remove(ticker);
-        String failure = exchange.getProperty(FAILURE, String.class);
-        if (Boolean.TRUE.equals(exchange.getProperty(CUT_SHORT, Boolean.class))) {
+        String failure = check.failure();
+        if (check.isCutShort()) {
             update("update split_check set claimed_until = null where ticker = ?", ticker);
         } else if (failure != null) {
             update("update split_check set error = ?, claimed_until = now() + ? * interval '1 millisecond'"
@@ -164,9 +159,7 @@ public class SplitChecks {
             metrics.splitCheck("failed");
             LOG.warn("Splits of {} not fetched, tried again in {}: {}", ticker, retryFailedAfter, failure);
         } else {
-            @SuppressWarnings("unchecked")
-            List<PolygonSplit> splits = exchange.getProperty(SPLITS, List.class);
-            store(ticker, splits);
+            store(ticker, check.splits());
             metrics.splitCheck("fetched");
         }
     }

@@ -29,6 +29,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.ingest.BarWriteListener;
+import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
@@ -59,8 +60,6 @@ public class StoreGauges implements BarWriteListener {
     private static final String ONE_TICKER_SQL = SPANS_SQL + " where t.symbol = ?";
     private static final String UNREPLAYED_SQL = "select count(*) from dead_letter where replayed_at is null";
     private static final String RUNNING_SQL = "select trigger, count(*) from ingestion_run where status = 'RUNNING' group by trigger";
-    /** ingestion_run.trigger's values: each has its gauge, 0 when none runs, so alerts can compare with it. */
-    private static final List<String> TRIGGERS = List.of("backfill", "refresh", "manual", "replay", "repair");
 
     private final DataSource dataSource;
     private final ExchangeCalendar calendar;
@@ -93,7 +92,8 @@ public class StoreGauges implements BarWriteListener {
         this.backfillProgress = MultiGauge.builder("tickertape.backfill.progress").baseUnit("ratio")
                 .description("Fraction of the trading days from each fetched series' backfill start to today the store holds")
                 .register(registry);
-        for (String trigger : TRIGGERS) {
+        // each trigger has its gauge, 0 when none runs, so alerts can compare with it
+        for (String trigger : Arrays.stream(RunTrigger.values()).map(RunTrigger::code).toList()) {
             AtomicLong running = new AtomicLong();
             runsRunning.put(trigger, running);
             Gauge.builder("tickertape.ingestion.runs.running", running, AtomicLong::get)

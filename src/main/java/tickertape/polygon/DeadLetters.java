@@ -25,9 +25,6 @@ import tickertape.store.Columns;
  */
 public class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
-    /** Exchange property the channel sets so the caller knows its page did not arrive. */
-    public static final String FAILED_PROPERTY = "polygonFailed";
-    public static final String FAILURE_PROPERTY = "polygonFailure";
     private static final Pattern API_KEY_PARAMETER = Pattern.compile("(?i)([?&])apiKey=[^&]*&?");
 
     private final DataSource dataSource;
@@ -39,13 +36,14 @@ public class DeadLetters {
     }
 
     /**
-     * Called by the dead-letter channel with the exchange that exhausted its attempts; while the app
-     * stops, attempts end early (a retry's wait is cut short) and nothing is parked.
+     * Called by the dead-letter channel with the exchange that exhausted its attempts, which tells the
+     * caller's run its page did not arrive; while the app stops, attempts end early (a retry's wait is
+     * cut short) and nothing is parked.
      */
     public void park(Exchange exchange) throws SQLException {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        exchange.setProperty(FAILED_PROPERTY, true);
-        exchange.setProperty(FAILURE_PROPERTY, cause);
+        PolygonRequest request = PolygonRequest.of(exchange);
+        request.parked(cause);
         if (exchange.getContext().isStopping()) {
             // a wait cut short by the stop: the window stays a hole, planned again at the next start
             exchange.getMessage().getHeaders().clear();
@@ -53,26 +51,28 @@ public class DeadLetters {
         }
         int status = cause instanceof PolygonFailure failure ? failure.httpStatus() : 0;
         String error = cause == null ? "unknown" : describe(cause);
-        int attempts = exchange.getProperty(PolygonMeter.ATTEMPTS_PROPERTY, 1, Integer.class);
-        String request = "GET " + withoutKey(exchange.getProperty(PolygonCall.URL_PROPERTY, String.class));
-        long id = insert(exchange, request, status, error, attempts);
+        // a request that failed before the budget admitted it is recorded as one attempt
+        int attempts = Math.max(1, request.attempts());
+        String line = "GET " + withoutKey(request.url());
+        long id = insert(exchange.getFromRouteId(), request, line, status, error, attempts);
         metrics.deadLetterParked();
         exchange.getMessage().getHeaders().clear(); // the request's headers carry the key
-        LOG.warn("Polygon request parked as dead letter {} after {} attempt(s): {} -> {} {}", id, attempts, request,
+        LOG.warn("Polygon request parked as dead letter {} after {} attempt(s): {} -> {} {}", id, attempts, line,
                 status, error);
     }
 
-    private long insert(Exchange exchange, String request, int status, String error, int attempts) throws SQLException {
+    private long insert(String route, PolygonRequest request, String line, int status, String error, int attempts)
+            throws SQLException {
         String sql = """
                 insert into dead_letter(route, run_id, ticker, timeframe, request, http_status, error, attempts)
                 values (?, ?, ?, ?, ?, ?, ?, ?) returning id""";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, exchange.getFromRouteId());
-            setNullableLong(statement, 2, exchange.getProperty("runId", Long.class));
-            statement.setString(3, exchange.getProperty("ticker", String.class));
-            statement.setString(4, exchange.getProperty("timeframe", String.class));
-            statement.setString(5, request);
+            statement.setString(1, route);
+            setNullableLong(statement, 2, request.runId());
+            statement.setString(3, request.ticker());
+            statement.setString(4, request.timeframe());
+            statement.setString(5, line);
             if (status == 0) {
                 statement.setNull(6, Types.INTEGER);
             } else {

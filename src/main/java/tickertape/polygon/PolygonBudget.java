@@ -30,9 +30,6 @@ import tickertape.ingest.BarWriter;
 public class PolygonBudget extends EventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger(PolygonBudget.class);
 
-    /** Exchange property the polygon-errors route configuration sets when a wait ended by a stop. */
-    public static final String STOPPED_PROPERTY = "polygonStopped";
-
     private static final String LOCK = "select pg_advisory_xact_lock(hashtext('polygon_admission'))";
     /**
      * The database's now, and the admission that has to leave the window before another fits in: the

@@ -19,14 +19,12 @@ import org.apache.camel.Exchange;
 
 /**
  * The two ends of one HTTP call to Polygon, used by the polygon-call route around its http endpoint:
- * {@link #prepare} turns the exchange into the request (URL from the {@code polygonUrl} property,
+ * {@link #prepare} turns the exchange into the request (URL from the caller's {@link PolygonRequest},
  * the key as a Bearer header so it never sits in a URL), and {@link #readPage} turns the response
  * into an {@link AggregatesPage} (or a {@link SplitsPage}, when the request was for splits) or throws
  * the {@link PolygonFailure} that decides retry or park.
  */
 public class PolygonCall {
-    /** Exchange property holding the absolute URL to GET: a first page, or a {@code next_url}. */
-    public static final String URL_PROPERTY = "polygonUrl";
     /** The path of Polygon's splits endpoint: a request to it is answered with a {@link SplitsPage}. */
     public static final String SPLITS_PATH = "/v3/reference/splits";
 
@@ -54,7 +52,7 @@ public class PolygonCall {
         clearHeaders(exchange);
         message.setBody(null);
         message.setHeader(Exchange.HTTP_METHOD, "GET");
-        message.setHeader(Exchange.HTTP_URI, exchange.getProperty(URL_PROPERTY, String.class));
+        message.setHeader(Exchange.HTTP_URI, PolygonRequest.of(exchange).url());
         message.setHeader("Authorization", "Bearer " + apiKey);
         message.setHeader("Accept", "application/json");
     }
@@ -66,7 +64,7 @@ public class PolygonCall {
         clearHeaders(exchange);
         InputStream body = exchange.getMessage().getBody(InputStream.class);
         if (status == 200) {
-            return isSplitsRequest(exchange.getProperty(URL_PROPERTY, String.class)) ? parseSplits(body) : parsePage(body);
+            return isSplitsRequest(PolygonRequest.of(exchange).url()) ? parseSplits(body) : parsePage(body);
         }
         String message = providerMessage(body);
         if (status == 401 || status == 403) {

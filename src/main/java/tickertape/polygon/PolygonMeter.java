@@ -2,7 +2,6 @@ package tickertape.polygon;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import tickertape.ingest.Ingestion;
 import tickertape.ingest.IngestionRuns;
 import tickertape.metrics.Metrics;
 
@@ -11,12 +10,6 @@ import tickertape.metrics.Metrics;
  * call, and every redelivery a retry.
  */
 public class PolygonMeter {
-    /**
-     * Exchange property: requests sent for the current page, retries included (the polygon-request
-     * route resets it per page). Camel removes its own redelivery count before the dead-letter step runs.
-     */
-    public static final String ATTEMPTS_PROPERTY = "polygonAttempts";
-
     private final IngestionRuns runs;
     private final Metrics metrics;
 
@@ -27,14 +20,15 @@ public class PolygonMeter {
 
     /** Just after the budget admitted the request. */
     public void admitted(Exchange exchange) {
-        exchange.setProperty(ATTEMPTS_PROPERTY, exchange.getProperty(ATTEMPTS_PROPERTY, 0, Integer.class) + 1);
-        runs.apiCall(exchange.getProperty(Ingestion.RUN_ID, Long.class));
+        PolygonRequest request = PolygonRequest.of(exchange);
+        request.attempted();
+        runs.apiCall(request.runId());
     }
 
     /** The error handler's onRedelivery hook. */
     public Processor retries() {
         return exchange -> {
-            runs.retry(exchange.getProperty(Ingestion.RUN_ID, Long.class));
+            runs.retry(PolygonRequest.of(exchange).runId());
             metrics.polygonRetried();
         };
     }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.camel.ProducerTemplate;
 import tickertape.ingest.IngestionJob;
+import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.market.Timeframe;
 import tickertape.quality.QualityRequests.QualityRequest;
@@ -27,8 +28,6 @@ import tickertape.quality.QualityRequests.QualityRequest;
  * 1m for every intraday timeframe (5m 15m 1h 4h are rolled up from it when its bars are written) and 1d.
  */
 public class GapRepair {
-    static final String TRIGGER = "repair";
-
     private final QualityRequests requests;
     private final QualityCheck check;
     private final SeriesPlanner planner;
@@ -88,7 +87,7 @@ public class GapRepair {
     /** One window over all the gaps, its end included as a job's is. */
     private IngestionJob repairJob(String ticker, Timeframe timeframe, List<Gap> gaps) {
         Instant end = gaps.get(gaps.size() - 1).end();
-        return planner.window(TRIGGER, ticker, timeframe, gaps.get(0).start(), end.minusMillis(1));
+        return planner.window(RunTrigger.REPAIR, ticker, timeframe, gaps.get(0).start(), end.minusMillis(1));
     }
 
     private static Map<String, Object> window(String ticker, Timeframe timeframe, List<Gap> gaps) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.api.market.ApiTestSupport;
+import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.keys.Role;
 import tickertape.market.ExchangeCalendar;
@@ -82,7 +83,7 @@ class PolygonCompatibleTest extends ApiTestSupport {
         Instant from = FIRST_DAY.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
         Instant to = LAST_DAY.plusDays(1).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant().minusMillis(1);
         SeriesPlanner planner = context.getRegistry().lookupByNameAndType("seriesPlanner", SeriesPlanner.class);
-        template.sendBody("direct:queue-jobs", List.of(planner.window("manual", TICKER, Timeframe.M1, from, to)));
+        template.sendBody("direct:queue-jobs", List.of(planner.window(RunTrigger.MANUAL, TICKER, Timeframe.M1, from, to)));
         SyntheticBars source = new SyntheticBars(new ExchangeCalendar());
         long expected = source.minuteBars(TICKER, FIRST_DAY).size() + source.minuteBars(TICKER, LAST_DAY).size();
         assertThat(expected).isGreaterThan(1000);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.api.market.ApiTestSupport;
+import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.ingest.TickerRoutes;
 import tickertape.keys.Role;
@@ -115,8 +116,8 @@ class SplitsAgainstTheFakeTest extends ApiTestSupport {
         Instant from = first.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
         Instant to = last.plusDays(1).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant().minusMillis(1);
         SeriesPlanner planner = context.getRegistry().lookupByNameAndType("seriesPlanner", SeriesPlanner.class);
-        template.sendBody("direct:queue-jobs", List.of(planner.window("manual", TICKER, Timeframe.M1, from, to),
-                planner.window("manual", TICKER, Timeframe.D1, from, to)));
+        template.sendBody("direct:queue-jobs", List.of(planner.window(RunTrigger.MANUAL, TICKER, Timeframe.M1, from, to),
+                planner.window(RunTrigger.MANUAL, TICKER, Timeframe.D1, from, to)));
         int minutes = results(fake.baseUrl() + "/v2/aggs/ticker/" + TICKER + "/range/1/minute/" + first + "/" + last
                 + "?limit=50000&adjusted=false", false).size();
         assertThat(minutes).isGreaterThan(100);

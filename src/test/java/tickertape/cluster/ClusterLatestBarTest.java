@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tickertape.AppTestSupport;
 import tickertape.ingest.IngestionJob;
+import tickertape.ingest.RunTrigger;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
 import tickertape.market.ExchangeCalendar;
@@ -80,7 +81,7 @@ class ClusterLatestBarTest {
     private void ingest(Main app, LocalDate day) throws Exception {
         long before = instances.queryLong("select count(*) from ingestion_run where status = 'SUCCEEDED'");
         app.getCamelContext().createProducerTemplate().sendBody("direct:queue-jobs", List.of(
-                new IngestionJob("manual", TICKER, Timeframe.M1, midnight(day), midnight(day.plusDays(1)).minusMillis(1),
+                new IngestionJob(RunTrigger.MANUAL, TICKER, Timeframe.M1, midnight(day), midnight(day.plusDays(1)).minusMillis(1),
                         false)));
         Instances.await(RUN_TIMEOUT, "the run of " + day + " to succeed", () -> instances.queryLong(
                 "select count(*) from ingestion_run where status = 'SUCCEEDED'") > before);

@@ -126,7 +126,7 @@ public abstract class IngestionTestSupport extends AppTestSupport {
     /** Queues a manual run of the window and returns its run id (the run may still be going). */
     protected long startWindow(String symbol, Timeframe timeframe, Instant from, Instant to) throws SQLException {
         long before = queryLong("select coalesce(max(id), 0) from ingestion_run");
-        template.sendBody("direct:queue-jobs", List.of(planner().window("manual", symbol, timeframe, from, to)));
+        template.sendBody("direct:queue-jobs", List.of(planner().window(RunTrigger.MANUAL, symbol, timeframe, from, to)));
         return queryLong("select min(id) from ingestion_run where id > " + before + " and ticker = '" + symbol
                 + "' and timeframe = '" + timeframe.code() + "'");
     }

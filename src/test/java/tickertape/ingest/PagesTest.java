@@ -70,8 +70,8 @@ class PagesTest extends IngestionTestSupport {
         int minimum = 0;
         for (String ticker : tickers) {
             addTicker(ticker);
-            jobs.add(new IngestionJob("backfill", ticker, Timeframe.M1, from, to, true));
-            jobs.add(new IngestionJob("backfill", ticker, Timeframe.D1, from, to, true));
+            jobs.add(new IngestionJob(RunTrigger.BACKFILL, ticker, Timeframe.M1, from, to, true));
+            jobs.add(new IngestionJob(RunTrigger.BACKFILL, ticker, Timeframe.D1, from, to, true));
             int minutes = sourceMinutes(ticker, first, last).size();
             minimum += (minutes + PAGE_LIMIT - 1) / PAGE_LIMIT + 1;
         }
@@ -102,7 +102,7 @@ class PagesTest extends IngestionTestSupport {
         addTicker("QUEU");
         fake.failNext(Fault.responseDelay(Duration.ofSeconds(5)));
         Instant from = midnight(MONDAY);
-        IngestionJob job = planner().window("manual", "QUEU", Timeframe.M1, from, from.plus(Duration.ofHours(20)));
+        IngestionJob job = planner().window(RunTrigger.MANUAL, "QUEU", Timeframe.M1, from, from.plus(Duration.ofHours(20)));
 
         // as gap repair asks: a request for the opened jobs, answered before the job has run
         List<IngestionJob> opened = template.requestBody("direct:queue-jobs", List.of(job), List.class);

@@ -86,11 +86,11 @@ class ResumeTest {
         DataSource store = dataSource(first);
         execute(store, "insert into ticker(symbol, active) values ('" + SYMBOL + "', true)");
         context.createProducerTemplate().sendBody("direct:queue-jobs", List.of(
-                new IngestionJob("backfill", SYMBOL, Timeframe.D1, FROM, TO, true)));
+                new IngestionJob(RunTrigger.BACKFILL, SYMBOL, Timeframe.D1, FROM, TO, true)));
         await("the daily backfill to end", () -> queryLong(store,
                 "select count(*) from ingestion_run where timeframe = '1d' and status = 'SUCCEEDED'") == 1);
         context.createProducerTemplate().sendBody("direct:queue-jobs", List.of(
-                new IngestionJob("backfill", SYMBOL, Timeframe.M1, FROM, TO, true)));
+                new IngestionJob(RunTrigger.BACKFILL, SYMBOL, Timeframe.M1, FROM, TO, true)));
         await("a few pages of minutes to be stored", () -> queryLong(store,
                 "select count(*) from market_bar where timeframe = '1m'") >= 3L * PAGE_LIMIT);
         long interruptedRun = queryLong(store, "select id from ingestion_run where timeframe = '1m'");
@@ -201,7 +201,7 @@ class ResumeTest {
         DataSource store = dataSource(app);
         execute(store, "insert into ticker(symbol, active) values ('" + SYMBOL + "', true)");
         app.getCamelContext().createProducerTemplate().sendBody("direct:queue-jobs", List.of(
-                new IngestionJob("backfill", SYMBOL, Timeframe.M1, FROM, TO, true)));
+                new IngestionJob(RunTrigger.BACKFILL, SYMBOL, Timeframe.M1, FROM, TO, true)));
         await("a page of minutes to be stored", () -> queryLong(store,
                 "select count(*) from market_bar where timeframe = '1m'") >= PAGE_LIMIT);
         long run = queryLong(store, "select id from ingestion_run where timeframe = '1m'");

@@ -39,9 +39,9 @@ class ScheduledRefreshTest extends IngestionTestSupport {
 
         assertThat(jobs).extracting(IngestionJob::trigger, IngestionJob::timeframe, IngestionJob::from)
                 .containsExactly(
-                        tuple("refresh", Timeframe.M1,
+                        tuple(RunTrigger.REFRESH, Timeframe.M1,
                                 answeredUntil.minus(Duration.ofMinutes(30))),
-                        tuple("refresh", Timeframe.D1,
+                        tuple(RunTrigger.REFRESH, Timeframe.D1,
                                 answeredUntil.minus(Duration.ofDays(3))));
     }
 }

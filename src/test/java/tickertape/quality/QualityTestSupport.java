@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.AppTestSupport;
 import tickertape.ingest.IngestionJob;
+import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
@@ -109,7 +110,7 @@ abstract class QualityTestSupport extends AppTestSupport {
     /** Queues a manual run of the window on the ordinary job path and waits for it to end; returns its status. */
     protected String ingest(String ticker, Timeframe timeframe, Instant from, Instant to) throws Exception {
         List<?> opened = template.requestBody("direct:queue-jobs",
-                List.of(planner().window("manual", ticker, timeframe, from, to)), List.class);
+                List.of(planner().window(RunTrigger.MANUAL, ticker, timeframe, from, to)), List.class);
         return awaitRun(((IngestionJob) opened.get(0)).runId());
     }
 
