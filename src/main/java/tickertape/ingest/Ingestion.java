@@ -127,6 +127,13 @@ public class Ingestion {
     public void abort(Exchange exchange) {
         IngestionRun run = run(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (exchange.getContext().isStopping()) {
+            // a stop during a retry's wait: Camel refuses the redelivery ("not allowed while stopping")
+            // past the error handler; the run ends as a stop ends it, and its series resumes from the store
+            LOG.info("Run {} stopped by the shutdown: {}", run.runId(), cause == null ? "unknown" : cause.getMessage());
+            run.fail(RunStatus.FAILED, SHUT_DOWN);
+            return;
+        }
         LOG.error("Run {} failed: {}", run.runId(), cause == null ? "unknown" : cause.toString());
         run.fail(RunStatus.FAILED, cause == null ? "unknown failure" : cause.getMessage());
     }

@@ -34,6 +34,8 @@ class StopDuringRetryDelayTest extends IngestionTestSupport {
         fake.failMatching("/ticker/STPW/", 1, Fault.SERVICE_UNAVAILABLE);
         long runId = startWindow("STPW", Timeframe.M1, midnight(MONDAY), midnight(MONDAY.plusDays(1)).minusMillis(1));
         await(Duration.ofSeconds(30), "the first request to fail", () -> requestsFor("STPW", since).size() == 1);
+        // the failure answered and its retry waiting (the error handler logs each retry it schedules)
+        await(Duration.ofSeconds(30), "the retry to wait", () -> !LOGS.linesContaining("On delivery attempt: 0").isEmpty());
 
         context.stop();
 
