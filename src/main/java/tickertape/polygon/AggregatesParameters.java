@@ -80,18 +80,23 @@ public final class AggregatesParameters {
     }
 
     public static int limit(String text) {
+        return limit(text, DEFAULT_LIMIT, MAX_LIMIT);
+    }
+
+    /** A {@code limit} parameter as Polygon reads it: absent means the default, else 1 to the maximum. */
+    public static int limit(String text, int defaultLimit, int maxLimit) {
         if (text == null) {
-            return DEFAULT_LIMIT;
+            return defaultLimit;
         }
         try {
             int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
+            if (limit >= 1 && limit <= maxLimit) {
                 return limit;
             }
         } catch (NumberFormatException e) {
             // reported below, with the same message as an out-of-range number
         }
-        throw new IllegalArgumentException("limit must be an integer from 1 to " + MAX_LIMIT);
+        throw new IllegalArgumentException("limit must be an integer from 1 to " + maxLimit);
     }
 
     public static String cursor(long bucketStart) {

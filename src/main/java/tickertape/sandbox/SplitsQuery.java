@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import tickertape.polygon.AggregatesParameters;
 
 /**
  * A validated splits request, {@code /v3/reference/splits?ticker&execution_date.gte&limit&order&cursor},
@@ -115,17 +116,6 @@ final class SplitsQuery {
     }
 
     private static int limit(String text) {
-        if (text == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the same message as an out-of-range number
-        }
-        throw new IllegalArgumentException("limit must be an integer from 1 to " + MAX_LIMIT);
+        return AggregatesParameters.limit(text, DEFAULT_LIMIT, MAX_LIMIT);
     }
 }
