@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import tickertape.api.market.SplitAdjustments;
 import tickertape.ingest.IngestionRuns;
+import tickertape.market.SplitAdjustment;
 import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
 
@@ -83,6 +85,7 @@ public class StatusPage {
 
     private Map<String, List<Double>> recentCloses() throws SQLException {
         Map<String, List<Double>> closes = new LinkedHashMap<>();
+        Map<String, SplitAdjustment> adjustments = new HashMap<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(CLOSES_SQL)) {
             statement.setInt(1, CLOSES);
@@ -90,7 +93,8 @@ public class StatusPage {
                 while (rows.next()) {
                     // adjusted as the API serves them: a split inside the line is no jump
                     String symbol = rows.getString(1);
-                    double factor = splitAdjustments.splitsOnly(symbol, true).factorAt(rows.getTimestamp(2).toInstant());
+                    double factor = adjustments.computeIfAbsent(symbol, ticker -> splitAdjustments.splitsOnly(ticker, true))
+                            .factorAt(rows.getTimestamp(2).toInstant());
                     closes.computeIfAbsent(symbol, ignored -> new ArrayList<>()).add(rows.getDouble(3) * factor);
                 }
             }
