@@ -14,7 +14,7 @@ import tickertape.polygon.PolygonConfiguration;
 import tickertape.quality.QualityChecksConfiguration;
 import tickertape.quality.QualityConfiguration;
 import tickertape.status.StatusConfiguration;
-import tickertape.store.DatabaseConfiguration;
+import tickertape.database.DatabaseConfiguration;
 
 /**
  * Starts tickertape: Camel Main with the settings in application.properties and the routes of

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tickertape.market.ExchangeCalendar;
 import tickertape.sandbox.Aggregate;
 import tickertape.sandbox.SyntheticBars;
-import tickertape.store.EmbeddedServer;
+import tickertape.database.EmbeddedServer;
 
 /**
  * The packaged jar as ops run it: start, stop, kill -9 and restart, external database, and the

@@ -65,7 +65,7 @@ class StatusTest extends AppTestSupport {
 
     @Test
     void healthGoesDownWhenTheDatabaseStops() throws Exception {
-        context.getRegistry().lookupByNameAndType("database", tickertape.store.Database.class).stop();
+        context.getRegistry().lookupByNameAndType("database", tickertape.database.Database.class).stop();
 
         HttpResponse<String> health = get(managementUrl() + "/observe/health");
 

@@ -22,8 +22,8 @@ import tickertape.keys.KeyCache;
 import tickertape.keys.KeyUses;
 import tickertape.metrics.ApiLatency;
 import tickertape.metrics.Metrics;
-import tickertape.store.ChangeListener;
-import tickertape.store.Database;
+import tickertape.database.ChangeListener;
+import tickertape.database.Database;
 
 /**
  * What routes/api.camel.yaml applies to every REST route: the guard (keys, roles, rate limits) and the

@@ -15,7 +15,7 @@ import tickertape.api.ml.BatchLimits;
 import tickertape.api.ml.Features;
 import tickertape.api.ml.Models;
 import tickertape.api.ml.Predictions;
-import tickertape.api.polygon.PolygonAggregates;
+import tickertape.api.aggs.Aggregates;
 import tickertape.api.trading.Portfolio;
 import tickertape.api.trading.Signals;
 import tickertape.api.trading.Trades;
@@ -39,9 +39,9 @@ public class ApiEndpointsConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("polygonAggregates")
-    public PolygonAggregates polygonAggregates(@BeanInject("apiDataSource") DataSource api,
+    public Aggregates polygonAggregates(@BeanInject("apiDataSource") DataSource api,
                                                SplitAdjustments splitAdjustments) {
-        return new PolygonAggregates(api, splitAdjustments);
+        return new Aggregates(api, splitAdjustments);
     }
 
     @BindToRegistry("features")

@@ -2,7 +2,7 @@ package tickertape.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import tickertape.api.polygon.PolygonProblem;
+import tickertape.api.aggs.PolygonProblem;
 
 /**
  * An RFC 9457 problem detail, as every API error is answered ({@code application/problem+json}).

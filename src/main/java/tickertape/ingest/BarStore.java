@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import tickertape.ingest.BarBatches.BarBatch;
 import tickertape.market.Timeframe;
-import tickertape.store.MarketBarChanges;
+import tickertape.database.MarketBarChanges;
 
 /**
  * Writes a batch of pages in one transaction, with the derived timeframes (5m 15m 1h 4h) rolled up

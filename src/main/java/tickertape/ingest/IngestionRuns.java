@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 import tickertape.api.ApiProblem;
 import tickertape.market.Timeframe;
 import tickertape.metrics.Metrics;
-import tickertape.store.Columns;
+import tickertape.database.Columns;
 
 /**
  * The ingestion log: one ingestion_run row per job. A RUNNING row belongs to the process named in

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.camel.ProducerTemplate;
 import tickertape.api.ApiProblem;
-import tickertape.api.market.ClientInput;
+import tickertape.api.ClientInput;
 import tickertape.market.Timeframe;
 import tickertape.polygon.DeadLetters;
 import tickertape.polygon.PolygonCall;

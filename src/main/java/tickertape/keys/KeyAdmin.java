@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import tickertape.api.ApiProblem;
-import tickertape.api.market.ClientInput;
+import tickertape.api.ClientInput;
 
 /**
  * Key management over REST for ops ({@code routes/api-keys.camel.yaml}), the same operations as the

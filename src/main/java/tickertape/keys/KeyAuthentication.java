@@ -7,7 +7,7 @@ import java.util.Optional;
  * Recognises the key a request presents: from the {@link KeyCache} when it holds the key and is
  * trusted (no query), else by one indexed lookup in the store, whose answer is then cached. A
  * revocation made anywhere (REST, the keys CLI, psql) empties the cache through
- * {@link tickertape.store.ChangeListener} within milliseconds; one made by this process's REST API, at once.
+ * {@link tickertape.database.ChangeListener} within milliseconds; one made by this process's REST API, at once.
  */
 public final class KeyAuthentication {
     private final ApiKeys store;

@@ -1,6 +1,6 @@
 package tickertape.keys;
 
-import tickertape.store.AnnouncedCache;
+import tickertape.database.AnnouncedCache;
 
 /**
  * The keys this process has authenticated, by their hash, so a request needs no query to recognise

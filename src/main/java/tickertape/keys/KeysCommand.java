@@ -11,10 +11,10 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import tickertape.StartupFailure;
-import tickertape.store.Database;
-import tickertape.store.DatabaseSettings;
-import tickertape.store.EmbeddedServer;
-import tickertape.store.ServerLogin;
+import tickertape.database.Database;
+import tickertape.database.DatabaseSettings;
+import tickertape.database.EmbeddedServer;
+import tickertape.database.ServerLogin;
 
 /**
  * {@code tickertape keys create|list|revoke}: key management from the command line, while the app

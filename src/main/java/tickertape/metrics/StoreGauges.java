@@ -33,7 +33,7 @@ import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
-import tickertape.store.Columns;
+import tickertape.database.Columns;
 
 /**
  * The gauges that describe the store rather than an event: per series the age and market-time lag of

@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.api.ApiProblem;
 import tickertape.metrics.Metrics;
-import tickertape.store.Columns;
+import tickertape.database.Columns;
 
 /**
  * The dead-letter channel's store: a Polygon request that failed its last attempt, kept with its

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import tickertape.api.ApiProblem;
-import tickertape.api.market.ClientInput;
+import tickertape.api.ClientInput;
 import tickertape.ingest.TickerRoutes;
 import tickertape.ingest.TickerRoutes.TickerBlock;
 import tickertape.market.ExchangeCalendar;

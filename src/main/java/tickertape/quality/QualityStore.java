@@ -11,7 +11,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import tickertape.ingest.CoverageLedger;
 import tickertape.market.Timeframe;
-import tickertape.store.Columns;
+import tickertape.database.Columns;
 
 /** What the quality checks read from the database; every query is a range of a primary key. */
 final class QualityStore {

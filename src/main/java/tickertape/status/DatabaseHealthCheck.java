@@ -3,7 +3,7 @@ package tickertape.status;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
-import tickertape.store.Database;
+import tickertape.database.Database;
 
 /** UP only when the database answers and its schema is migrated: the app is useless otherwise. */
 public class DatabaseHealthCheck extends AbstractHealthCheck {

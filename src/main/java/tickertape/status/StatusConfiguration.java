@@ -14,7 +14,7 @@ import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
 import tickertape.polygon.PolygonConfiguration.PolygonMode;
 import tickertape.quality.DataQuality;
-import tickertape.store.Database;
+import tickertape.database.Database;
 
 /** GET /api/v2/status and the status page (GET /), read through the API's pool. */
 @Configuration

@@ -17,9 +17,9 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import tickertape.ingest.IngestionRuns;
 import tickertape.ingest.TickerRoutes;
-import tickertape.store.Columns;
+import tickertape.database.Columns;
 import tickertape.market.Timeframe;
-import tickertape.store.Database;
+import tickertape.database.Database;
 
 /**
  * What {@code GET /api/v2/status} answers: the version, where the store is (never a password),

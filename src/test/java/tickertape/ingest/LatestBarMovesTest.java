@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import tickertape.api.market.LatestBarCache;
 import tickertape.market.Timeframe;
 import tickertape.sandbox.Aggregate;
-import tickertape.store.MarketBarChanges;
+import tickertape.database.MarketBarChanges;
 
 /**
  * GET /api/v2/data/market/latest moves when newer bars are ingested through the whole pipeline (the

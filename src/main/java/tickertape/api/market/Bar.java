@@ -3,7 +3,7 @@ package tickertape.api.market;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import tickertape.store.Columns;
+import tickertape.database.Columns;
 
 /** One stored bar as the API shows it; {@code vwap} and {@code trades} may be null (not every source has them). */
 public record Bar(Instant ts, double open, double high, double low, double close, double volume, Double vwap,

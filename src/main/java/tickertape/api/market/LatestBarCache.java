@@ -8,9 +8,9 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
-import tickertape.store.AnnouncedCache;
-import tickertape.store.MarketBarChanges;
-import tickertape.store.MarketBarChanges.Series;
+import tickertape.database.AnnouncedCache;
+import tickertape.database.MarketBarChanges;
+import tickertape.database.MarketBarChanges.Series;
 
 /**
  * The newest bar of each series, kept in memory until a write to the series is announced: every

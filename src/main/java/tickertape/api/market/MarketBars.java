@@ -21,8 +21,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.apache.camel.support.SynchronizationAdapter;
-import tickertape.api.ApiProblem;
 import tickertape.api.ApiGuard;
+import tickertape.api.ApiProblem;
+import tickertape.api.ClientInput;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 

@@ -15,7 +15,7 @@ import tickertape.market.Split;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.SplitAdjustment.Window;
 import tickertape.market.Timeframe;
-import tickertape.store.AnnouncedCache;
+import tickertape.database.AnnouncedCache;
 
 /**
  * The {@link SplitAdjustment} of a read: each ticker's splits kept in memory until a change to the

@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import tickertape.api.ApiProblem;
-import tickertape.api.market.ClientInput;
+import tickertape.api.ClientInput;
 
 /** The most rows one POST of features or predictions may carry (api.ml.max-batch-rows). */
 public record BatchLimits(int maxRows) {

@@ -15,12 +15,12 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
-import tickertape.api.market.ClientInput;
+import tickertape.api.ClientInput;
 import tickertape.api.market.KnownTickers;
 import tickertape.api.market.SplitAdjustments;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
-import tickertape.store.Columns;
+import tickertape.database.Columns;
 
 /**
  * {@code GET|POST /api/features}: the ML service's feature values, one per (ticker, timeframe, ts, name).

@@ -19,8 +19,8 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import tickertape.api.ApiProblem;
-import tickertape.api.market.ClientInput;
-import tickertape.store.Columns;
+import tickertape.api.ClientInput;
+import tickertape.database.Columns;
 
 /**
  * {@code GET|POST /api/models}: model metadata, one row per (name, version).

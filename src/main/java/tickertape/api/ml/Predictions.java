@@ -16,12 +16,12 @@ import javax.sql.DataSource;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import tickertape.api.ApiProblem;
-import tickertape.api.market.ClientInput;
+import tickertape.api.ClientInput;
 import tickertape.api.market.KnownTickers;
 import tickertape.api.market.SplitAdjustments;
 import tickertape.market.Split;
 import tickertape.market.SplitAdjustment;
-import tickertape.store.Columns;
+import tickertape.database.Columns;
 
 /**
  * {@code POST /api/predictions}, {@code GET /api/predictions/latest}, {@code GET /api/predictions/accuracy}.

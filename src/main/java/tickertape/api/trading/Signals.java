@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.Header;
-import tickertape.api.market.ClientInput;
+import tickertape.api.ClientInput;
 import tickertape.api.ml.Predictions;
 import tickertape.api.ml.Predictions.Prediction;
 

@@ -18,9 +18,9 @@ import javax.sql.DataSource;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import tickertape.api.ApiProblem;
-import tickertape.api.market.ClientInput;
+import tickertape.api.ClientInput;
 import tickertape.api.market.KnownTickers;
-import tickertape.store.Columns;
+import tickertape.database.Columns;
 
 /**
  * {@code POST /api/trading/trades}: records a fill of the bot and applies it to the portfolio in the

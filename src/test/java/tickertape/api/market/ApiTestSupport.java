@@ -19,7 +19,7 @@ import java.util.Map;
 import tickertape.AppTestSupport;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
-import tickertape.store.MarketBarChanges;
+import tickertape.database.MarketBarChanges;
 
 /**
  * The app with its REST API, called through real HTTP with an API key of the role under test; and

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.keys.Role;
-import tickertape.store.MarketBarChanges;
+import tickertape.database.MarketBarChanges;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MarketDataTest extends ApiTestSupport {

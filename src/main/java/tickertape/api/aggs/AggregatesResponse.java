@@ -1,4 +1,4 @@
-package tickertape.api.polygon;
+package tickertape.api.aggs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

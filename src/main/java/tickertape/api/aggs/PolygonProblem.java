@@ -1,4 +1,4 @@
-package tickertape.api.polygon;
+package tickertape.api.aggs;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package tickertape.store;
+package tickertape.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

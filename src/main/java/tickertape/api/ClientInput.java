@@ -1,4 +1,4 @@
-package tickertape.api.market;
+package tickertape.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

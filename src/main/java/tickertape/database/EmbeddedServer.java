@@ -1,4 +1,4 @@
-package tickertape.store;
+package tickertape.database;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

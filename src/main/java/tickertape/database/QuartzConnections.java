@@ -1,4 +1,4 @@
-package tickertape.store;
+package tickertape.database;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package tickertape.api.polygon;
+package tickertape.api.aggs;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +16,7 @@ import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import tickertape.api.market.SplitAdjustments;
-import tickertape.api.polygon.AggregatesResponse.Aggregate;
+import tickertape.api.aggs.AggregatesResponse.Aggregate;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 
@@ -30,7 +30,7 @@ import tickertape.market.Timeframe;
  * from the largest stored timeframe that nests in the requested buckets, with the source's bucketing.
  * An unknown ticker is, as on Polygon, a 200 without results.
  */
-public final class PolygonAggregates {
+public final class Aggregates {
     private static final String KEYS_SQL =
             "select ts from market_bar where ticker = ? and timeframe = ? and ts >= ? and ts < ? order by ts ";
     private static final String BARS_SQL = "select ts, open, high, low, close, volume, vwap, trades from market_bar"
@@ -42,7 +42,7 @@ public final class PolygonAggregates {
     private final DataSource dataSource;
     private final SplitAdjustments adjustments;
 
-    public PolygonAggregates(DataSource dataSource, SplitAdjustments adjustments) {
+    public Aggregates(DataSource dataSource, SplitAdjustments adjustments) {
         this.dataSource = dataSource;
         this.adjustments = adjustments;
     }

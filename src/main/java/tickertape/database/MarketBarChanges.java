@@ -1,4 +1,4 @@
-package tickertape.store;
+package tickertape.database;
 
 import java.util.Optional;
 

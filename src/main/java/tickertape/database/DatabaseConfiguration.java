@@ -1,4 +1,4 @@
-package tickertape.store;
+package tickertape.database;
 
 import java.nio.file.Path;
 import java.time.Duration;
