@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import tickertape.market.ExchangeCalendar;
 import tickertape.sandbox.SandboxPolygonServer;
 
 /**
@@ -80,7 +82,7 @@ public final class Bench {
         results.put("quick", quick);
         results.put("sections", only);
         long started = System.nanoTime();
-        try (SandboxPolygonServer sandbox = new SandboxPolygonServer().start();
+        try (SandboxPolygonServer sandbox = new SandboxPolygonServer(Clock.systemUTC(), new ExchangeCalendar(), false).start();
              PageServer pages = new PageServer(sandbox.baseUrl())) {
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put("polygon.api-key", "bench");

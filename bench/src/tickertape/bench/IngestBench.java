@@ -10,6 +10,7 @@ import tickertape.ingest.BarBatches;
 import tickertape.ingest.BarRow;
 import tickertape.ingest.BarStore;
 import tickertape.ingest.IngestionJob;
+import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.market.Timeframe;
 import tickertape.polygon.AggregatesPage;
@@ -132,7 +133,7 @@ final class IngestBench {
         SeriesPlanner planner = app.bean("seriesPlanner", SeriesPlanner.class);
         List<IngestionJob> jobs = new ArrayList<>();
         for (Series one : series) {
-            jobs.add(planner.window("manual", one.ticker(), Timeframe.M1, Instant.ofEpochMilli(one.fromMillis()),
+            jobs.add(planner.window(RunTrigger.MANUAL, one.ticker(), Timeframe.M1, Instant.ofEpochMilli(one.fromMillis()),
                     Instant.ofEpochMilli(one.toMillis())));
         }
         long start = System.nanoTime();
