@@ -10,6 +10,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.spi.Registry;
+import tickertape.database.SqlRowJson;
 import tickertape.market.ExchangeCalendar;
 import tickertape.metrics.Metrics;
 
@@ -36,6 +37,7 @@ public class TickertapeConfiguration implements CamelConfiguration {
                 // the same doubles as the JDK's parser, read several times faster: a Polygon page holds 300,000
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                 .addModule(new JavaTimeModule())
+                .addModule(new SqlRowJson())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .build();
     }

@@ -10,20 +10,18 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 import tickertape.api.ApiProblem;
 import tickertape.api.ClientInput;
 import tickertape.database.Columns;
 
 /**
- * {@code GET|POST /api/models}: model metadata, one row per (name, version).
+ * {@code POST /api/models}: model metadata, one row per (name, version); the listing ({@code GET}) is
+ * the statement of its route in routes/api-ml.camel.yaml, after {@link #requireStatus} checks its filter.
  *
  * <p>POST is idempotent on name + version. What defines a model version, its {@code kind} and
  * {@code params}, never changes: a different kind or params under an existing name + version is a
@@ -69,25 +67,9 @@ public final class Models {
         }
     }
 
-    /** Every model, or those with {@code name} and/or {@code status}, by name then newest first. */
-    public List<Model> list(@Header("name") String name, @Header("status") String status) throws SQLException {
+    /** A status a client names, in a listing's filter or a posted model: one of {@link #STATUSES}, or none. */
+    public void requireStatus(String status) {
         ClientInput.check(status == null || STATUSES.contains(status), "status", "must be training, active or retired");
-        String sql = "select " + COLUMNS + " from model where (?::text is null or name = ?) and (?::text is null or status = ?)"
-                + " order by name, created_at desc, id desc";
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, name);
-            select.setString(2, name);
-            select.setString(3, status);
-            select.setString(4, status);
-            List<Model> models = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    models.add(model(rows));
-                }
-            }
-            return models;
-        }
     }
 
     private Model insertOrLock(Connection connection, ModelRequest request, Exchange exchange) throws SQLException {
@@ -150,7 +132,7 @@ public final class Models {
                         + "; register the change as a new version", field);
     }
 
-    private static ModelRequest validate(ModelRequest request) {
+    private ModelRequest validate(ModelRequest request) {
         ClientInput.check(request != null, "body", "must be a JSON object");
         ClientInput.check(request.name() != null && !request.name().isBlank() && request.name().length() <= 128, "name",
                 "must be 1 to 128 characters");
@@ -158,8 +140,7 @@ public final class Models {
                 "version", "must be 1 to 64 characters");
         ClientInput.check(request.kind() != null && !request.kind().isBlank() && request.kind().length() <= 64, "kind",
                 "must be 1 to 64 characters");
-        ClientInput.check(request.status() == null || STATUSES.contains(request.status()), "status",
-                "must be training, active or retired");
+        requireStatus(request.status());
         return request;
     }
 

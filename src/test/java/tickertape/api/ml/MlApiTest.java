@@ -122,8 +122,11 @@ class MlApiTest extends ApiTestSupport {
         assertThat(next.status()).isEqualTo(201);
         assertThat(queryLong("select count(*) from model where name = 'gbm'")).isEqualTo(2);
 
-        JsonNode listed = get(Role.ML, "/api/models?name=gbm").json();
+        Reply listing = get(Role.ML, "/api/models?name=gbm");
+        JsonNode listed = listing.json();
         assertThat(rows(listed, "version", "status")).containsExactly("2 training", "1 active");
+        assertThat(listing.body()).as("each model listed as its POST answered it, byte for byte")
+                .isEqualTo("[" + next.body() + "," + promoted.body() + "]");
         assertThat(rows(get(Role.ML, "/api/models?name=gbm&status=active").json(), "version")).containsExactly("1");
         assertProblem(get(Role.ML, "/api/models?status=live"), 400, "status");
         assertProblem(post(Role.ML, "/api/models", model.replace("{\"leaves\":31,\"rate\":0.05,\"rows\":1e6}", "[31]")), 400, "params");
