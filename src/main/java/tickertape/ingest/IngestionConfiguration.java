@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import tickertape.api.market.SplitAdjustments;
+import tickertape.bars.CoverageLedger;
 import tickertape.market.ExchangeCalendar;
 import tickertape.metrics.Metrics;
 import tickertape.metrics.StoreGauges;

@@ -28,7 +28,7 @@ import java.util.function.BiFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tickertape.ingest.BarWriteListener;
+import tickertape.bars.BarWriteListener;
 import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.market.ExchangeCalendar;

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import tickertape.ingest.CoverageLedger;
+import tickertape.bars.CoverageLedger;
 import tickertape.market.Timeframe;
 import tickertape.database.Columns;
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
 import tickertape.api.market.ApiTestSupport;
 import tickertape.api.market.LatestBarCache;
 import tickertape.api.market.SplitAdjustments;
+import tickertape.bars.MarketBarChanges;
 import tickertape.market.Timeframe;
 
 /**

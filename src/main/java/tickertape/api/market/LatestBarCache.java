@@ -6,11 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
+import tickertape.bars.MarketBarChanges.Series;
+import tickertape.bars.MarketBarChanges;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 import tickertape.database.AnnouncedCache;
-import tickertape.database.MarketBarChanges;
-import tickertape.database.MarketBarChanges.Series;
 
 /**
  * The newest bar of each series, kept in memory until a write to the series is announced: every
