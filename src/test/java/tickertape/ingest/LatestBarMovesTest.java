@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tickertape.api.market.LatestBarCache;
+import tickertape.bars.LatestBarCache;
 import tickertape.bars.MarketBarChanges;
 import tickertape.market.Timeframe;
 import tickertape.sandbox.Aggregate;

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import tickertape.AppTestSupport;
+import tickertape.bars.LatestBarCache;
 import tickertape.bars.MarketBarChanges;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
