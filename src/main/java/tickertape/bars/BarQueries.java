@@ -144,27 +144,14 @@ public final class BarQueries {
     /** Hands the bars of a series in [from, to) to {@code consumer}, oldest first; streamed. */
     public static void bars(Connection connection, String ticker, Timeframe timeframe, Instant from, Instant to,
                             int fetchSize, Consumer<Bar> consumer) throws SQLException {
-        try (PreparedStatement statement = range(connection, RANGE_SQL, ticker, timeframe, from, to)) {
-            statement.setFetchSize(fetchSize);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    consumer.accept(Bar.of(rows));
-                }
-            }
-        }
+        stream(connection, RANGE_SQL, ticker, timeframe, from, to, fetchSize, Bar::of, consumer);
     }
 
     /** Hands each bar of a series in [from, to), oldest first, checked against the rules of a bar; streamed. */
     public static void checkedBars(Connection connection, String ticker, Timeframe timeframe, Instant from, Instant to,
                                    int fetchSize, Consumer<CheckedBar> consumer) throws SQLException {
-        try (PreparedStatement statement = range(connection, CHECKED_SQL, ticker, timeframe, from, to)) {
-            statement.setFetchSize(fetchSize);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    consumer.accept(new CheckedBar(rows.getTimestamp(1).toInstant(), rows.getBoolean(2)));
-                }
-            }
-        }
+        stream(connection, CHECKED_SQL, ticker, timeframe, from, to, fetchSize,
+                row -> new CheckedBar(row.getTimestamp(1).toInstant(), row.getBoolean(2)), consumer);
     }
 
     /** The start of the series' newest bar, or null when it has none (one index probe). */
@@ -237,6 +224,26 @@ public final class BarQueries {
             }
         }
         return closes;
+    }
+
+    /** How one row of a result becomes a value. */
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /** Hands each row of {@code sql} over a series in [from, to), made by {@code reader}, to {@code consumer}. */
+    private static <T> void stream(Connection connection, String sql, String ticker, Timeframe timeframe, Instant from,
+                                   Instant to, int fetchSize, RowReader<T> reader, Consumer<T> consumer)
+            throws SQLException {
+        try (PreparedStatement statement = range(connection, sql, ticker, timeframe, from, to)) {
+            statement.setFetchSize(fetchSize);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    consumer.accept(reader.read(rows));
+                }
+            }
+        }
     }
 
     /** {@code sql} with the series and [from, to) bound as its first four parameters. */
