@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tickertape.bars.BarBatch;
 import tickertape.bars.BarRow;
 import tickertape.bars.BarStore;
-import tickertape.ingest.BarBatches;
 import tickertape.sandbox.Aggregate;
 
 /**
