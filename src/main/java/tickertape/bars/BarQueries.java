@@ -247,7 +247,7 @@ public final class BarQueries {
     }
 
     /** {@code sql} with the series and [from, to) bound as its first four parameters. */
-    private static PreparedStatement range(Connection connection, String sql, String ticker, Timeframe timeframe,
+    static PreparedStatement range(Connection connection, String sql, String ticker, Timeframe timeframe,
                                            Instant from, Instant to) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         statement.setString(1, ticker);

@@ -8,10 +8,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import javax.sql.DataSource;
 import tickertape.market.SplitAdjustment;
+import tickertape.market.Timeframe;
 
 /**
  * A response body that reads its bars from a database cursor as the client consumes it, so a page of
@@ -51,19 +51,15 @@ public final class BarStream extends InputStream {
      * makes. The stream runs {@code release} once, when it closes; if opening fails, the caller still
      * holds what it would release.
      */
-    public static BarStream open(DataSource dataSource, int fetchSize, String ticker, String timeframe, Instant from,
-                                 Instant to, SplitAdjustment.Stepper adjustment, WriterOpener opener,
+    public static BarStream open(DataSource dataSource, int fetchSize, String ticker, Timeframe timeframe,
+                                 Instant from, Instant to, SplitAdjustment.Stepper adjustment, WriterOpener opener,
                                  Runnable release) throws SQLException, IOException {
         Connection connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
-            PreparedStatement statement = connection.prepareStatement(BarQueries.RANGE_SQL);
+            PreparedStatement statement = BarQueries.range(connection, BarQueries.RANGE_SQL, ticker, timeframe, from, to);
             statement.setFetchSize(fetchSize);
-            statement.setString(1, ticker);
-            statement.setString(2, timeframe);
-            statement.setTimestamp(3, Timestamp.from(from));
-            statement.setTimestamp(4, Timestamp.from(to));
             BarStream stream = new BarStream(connection, statement.executeQuery(), release, adjustment);
             stream.writer = opener.open(stream.written);
             return stream;

@@ -150,7 +150,7 @@ public final class MarketBars {
             }
         }
         BarFormat.Page page = new BarFormat.Page(query, summary.count(), nextCursor);
-        BarStream body = BarStream.open(dataSource, settings.fetchSize(), query.ticker(), query.timeframe().code(),
+        BarStream body = BarStream.open(dataSource, settings.fetchSize(), query.ticker(), query.timeframe(),
                 start, end, adjustment.stepper(), out -> format.open(out, mapper, page), permit::release);
         // The stream closes itself at its end; this also releases it if the response is never written.
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
