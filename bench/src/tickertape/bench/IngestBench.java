@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
-import tickertape.ingest.BarBatches;
-import tickertape.ingest.BarRow;
-import tickertape.ingest.BarStore;
+import tickertape.bars.BarBatch;
+import tickertape.bars.BarRow;
+import tickertape.bars.BarStore;
 import tickertape.ingest.IngestionJob;
 import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
@@ -120,7 +120,7 @@ final class IngestBench {
                 List<BarRow> rows = Store.rows(one.ticker(), one.olderHalf());
                 for (int from = 0; from < rows.size(); from += PAGE) {
                     List<BarRow> chunk = new ArrayList<>(rows.subList(from, Math.min(rows.size(), from + PAGE)));
-                    barStore.write(new BarBatches.BarBatch(List.of(Store.page(one.ticker(), chunk))));
+                    barStore.write(new BarBatch(List.of(Store.page(one.ticker(), chunk))));
                 }
             }
             store.settle();
@@ -183,7 +183,7 @@ final class IngestBench {
                 for (int from = 0; from < all.size(); from += PAGE) {
                     List<BarRow> page = all.subList(from, Math.min(all.size(), from + PAGE));
                     long start = System.nanoTime();
-                    barStore.write(new BarBatches.BarBatch(List.of(Store.page(one.ticker(), page))));
+                    barStore.write(new BarBatch(List.of(Store.page(one.ticker(), page))));
                     seconds += (System.nanoTime() - start) / 1e9;
                 }
             }

@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import tickertape.database.MarketBarChanges;
+import tickertape.bars.MarketBarChanges;
 
 /**
  * Writes while the latest bar is measured, so the figures include invalidation: a new newest SPY 1m bar

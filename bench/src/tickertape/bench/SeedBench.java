@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tickertape.ingest.BarBatches;
-import tickertape.ingest.BarRow;
-import tickertape.ingest.BarStore;
+import tickertape.bars.BarBatch;
+import tickertape.bars.BarRow;
+import tickertape.bars.BarStore;
 import tickertape.sandbox.Aggregate;
 
 /**
@@ -51,7 +51,7 @@ final class SeedBench {
 
     private static double write(BarStore barStore, List<BarRow> rows) throws Exception {
         long start = System.nanoTime();
-        barStore.write(new BarBatches.BarBatch(List.of(Store.page("SPY", new ArrayList<>(rows)))));
+        barStore.write(new BarBatch(List.of(Store.page("SPY", new ArrayList<>(rows)))));
         return (System.nanoTime() - start) / 1e6;
     }
 }

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
-import tickertape.ingest.BarPage;
-import tickertape.ingest.BarRow;
+import tickertape.bars.BarPage;
+import tickertape.bars.BarRow;
 import tickertape.sandbox.Aggregate;
 
 /** SQL the bench runs itself: resets, COPY (the physical reference) and plain queries. */

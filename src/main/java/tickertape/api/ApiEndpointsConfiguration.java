@@ -8,9 +8,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import tickertape.api.market.LatestBarCache;
 import tickertape.api.market.MarketBars;
-import tickertape.api.market.SplitAdjustments;
 import tickertape.api.ml.BatchLimits;
 import tickertape.api.ml.Features;
 import tickertape.api.ml.Models;
@@ -19,6 +17,8 @@ import tickertape.api.aggs.Aggregates;
 import tickertape.api.trading.Portfolio;
 import tickertape.api.trading.Signals;
 import tickertape.api.trading.Trades;
+import tickertape.bars.LatestBarCache;
+import tickertape.bars.SplitAdjustments;
 
 /**
  * The endpoints of routes/api-market, api-ml and api-trading: each reads and writes through the API's

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
+import tickertape.bars.BarBatch;
+import tickertape.bars.BarPage;
 
 /**
  * Collects whole {@link BarPage}s, from any run and ticker, into one {@link BarBatch} for the
@@ -22,12 +24,5 @@ public class BarBatches implements AggregationStrategy {
         }
         batch.getMessage().getBody(BarBatch.class).pages().add(page);
         return batch;
-    }
-
-    /** Pages bound for one transaction. */
-    public record BarBatch(List<BarPage> pages) {
-        public int rowCount() {
-            return pages.stream().mapToInt(page -> page.rows().size()).sum();
-        }
     }
 }

@@ -6,8 +6,9 @@ import tickertape.market.Timeframe;
 import tickertape.polygon.PolygonBar;
 
 /**
- * The rules a bar must pass before it is stored (the same rules market_bar's checks enforce, so a
- * bad bar is kept out one at a time instead of failing its whole batch in the database).
+ * The rules a bar must pass before it is stored (the same rules the bar table's checks enforce,
+ * sql/V1__schema.sql, so a bad bar is kept out one at a time instead of failing its whole batch in the
+ * database).
  */
 final class BarValidator {
     private BarValidator() {

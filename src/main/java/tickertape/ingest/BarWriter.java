@@ -12,7 +12,9 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tickertape.ingest.BarBatches.BarBatch;
+import tickertape.bars.BarBatch;
+import tickertape.bars.BarPage;
+import tickertape.bars.BarStore;
 import tickertape.metrics.Metrics;
 
 /**

@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tickertape.bars.BarPage;
+import tickertape.bars.BarRow;
 import tickertape.market.Timeframe;
 import tickertape.polygon.AggregatesPage;
 import tickertape.polygon.PolygonBar;

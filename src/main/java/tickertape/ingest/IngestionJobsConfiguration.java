@@ -12,6 +12,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
+import tickertape.bars.BarStore;
 import tickertape.metrics.Metrics;
 import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.api.ApiProblem;
+import tickertape.bars.BarStore;
 import tickertape.market.Timeframe;
 import tickertape.metrics.Metrics;
 import tickertape.database.Columns;

@@ -11,6 +11,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import tickertape.bars.CoverageLedger;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
 

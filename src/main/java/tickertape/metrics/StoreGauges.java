@@ -28,36 +28,29 @@ import java.util.function.BiFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tickertape.ingest.BarWriteListener;
+import tickertape.bars.BarQueries;
+import tickertape.bars.BarQueries.SeriesExtent;
+import tickertape.bars.BarWriteListener;
 import tickertape.ingest.RunTrigger;
 import tickertape.ingest.SeriesPlanner;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
-import tickertape.database.Columns;
 
 /**
  * The gauges that describe the store rather than an event: per series the age and market-time lag of
  * its newest bar and its backfill progress; the dead letters not yet replayed; the runs RUNNING; and
- * whether the database answers. A scrape never queries the database: {@link #refresh} reads everything
- * in one statement of index probes (the metrics-refresh route calls it every 30 s), and a committed
- * batch re-reads just the series it changed ({@link #barsWritten}), so freshness moves with the data.
+ * whether the database answers. A scrape never queries the database: {@link #refresh} reads the active
+ * tickers, then their series' spans in one statement of index probes (the metrics-refresh route calls
+ * it every 30 s), and a committed batch re-reads just the series it changed ({@link #barsWritten}), so
+ * freshness moves with the data.
  */
 public class StoreGauges implements BarWriteListener {
     private static final Logger LOG = LoggerFactory.getLogger(StoreGauges.class);
-    private static final String[] TIMEFRAMES = Arrays.stream(Timeframe.values()).map(Timeframe::code)
-            .toArray(String[]::new);
+    private static final List<Timeframe> TIMEFRAMES = List.of(Timeframe.values());
 
-    /** Oldest and newest bar of each series (two probes of the primary key), and where the source's answers start (the coverage ledger). */
-    private static final String SPANS_SQL = """
-            select t.symbol, t.backfill_from, tf.code,
-                   (select min(ts) from market_bar m where m.ticker = t.symbol and m.timeframe = tf.code) as oldest,
-                   (select max(ts) from market_bar m where m.ticker = t.symbol and m.timeframe = tf.code) as newest,
-                   (select lower(covered + adjusted_held) from series_coverage c
-                     where c.ticker = t.symbol and c.timeframe = tf.code) as covered_from
-            from ticker t cross join unnest(?::text[]) as tf(code)
-            """;
-    private static final String ACTIVE_SERIES_SQL = SPANS_SQL + " where t.active";
-    private static final String ONE_TICKER_SQL = SPANS_SQL + " where t.symbol = ?";
+    /** The tickers whose series have gauges, with their own backfill start (null: the default). */
+    private static final String ACTIVE_TICKERS_SQL = "select symbol, backfill_from from ticker where active";
+    private static final String ONE_TICKER_SQL = "select symbol, backfill_from from ticker where symbol = ?";
     private static final String UNREPLAYED_SQL = "select count(*) from dead_letter where replayed_at is null";
     private static final String RUNNING_SQL = "select trigger, count(*) from ingestion_run where status = 'RUNNING' group by trigger";
 
@@ -113,7 +106,7 @@ public class StoreGauges implements BarWriteListener {
     public void refresh() {
         try (Connection connection = dataSource.getConnection()) {
             Map<String, SeriesSpan> fresh = new ConcurrentHashMap<>();
-            for (SeriesSpan span : readSpans(connection, ACTIVE_SERIES_SQL, TIMEFRAMES, null)) {
+            for (SeriesSpan span : readSpans(connection, ACTIVE_TICKERS_SQL, TIMEFRAMES, null)) {
                 fresh.put(key(span.ticker(), span.timeframe().code()), span);
             }
             spans.keySet().retainAll(fresh.keySet());
@@ -132,7 +125,8 @@ public class StoreGauges implements BarWriteListener {
     public void barsWritten(String ticker, String timeframe) {
         try (Connection connection = dataSource.getConnection()) {
             boolean known = spans.containsKey(key(ticker, timeframe));
-            for (SeriesSpan span : readSpans(connection, ONE_TICKER_SQL, new String[] {timeframe}, ticker)) {
+            List<Timeframe> written = List.of(Timeframe.ofCode(timeframe).orElseThrow());
+            for (SeriesSpan span : readSpans(connection, ONE_TICKER_SQL, written, ticker)) {
                 spans.put(key(ticker, timeframe), span);
             }
             if (!known) {
@@ -191,35 +185,38 @@ public class StoreGauges implements BarWriteListener {
         return span == null || span.backfillProgress() == null ? Double.NaN : span.backfillProgress();
     }
 
-    /** The spans {@code sql} selects: {@link #ACTIVE_SERIES_SQL}, or {@link #ONE_TICKER_SQL} with {@code ticker}. */
-    private List<SeriesSpan> readSpans(Connection connection, String sql, String[] timeframes, String ticker)
+    /**
+     * The spans of the tickers {@code sql} selects ({@link #ACTIVE_TICKERS_SQL}, or {@link #ONE_TICKER_SQL}
+     * with {@code ticker}) in {@code timeframes}.
+     */
+    private List<SeriesSpan> readSpans(Connection connection, String sql, List<Timeframe> timeframes, String ticker)
             throws SQLException {
-        List<SeriesSpan> read = new ArrayList<>();
-        Instant now = clock.instant();
+        Map<String, Date> backfillFrom = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setArray(1, connection.createArrayOf("text", timeframes));
             if (ticker != null) {
-                statement.setString(2, ticker);
+                statement.setString(1, ticker);
             }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    read.add(span(rows, now));
+                    backfillFrom.put(rows.getString("symbol"), rows.getDate("backfill_from"));
                 }
             }
+        }
+        List<SeriesSpan> read = new ArrayList<>();
+        Instant now = clock.instant();
+        for (SeriesExtent extent : BarQueries.extents(connection, backfillFrom.keySet(), timeframes)) {
+            read.add(span(extent, backfillFrom.get(extent.ticker()), now));
         }
         return read;
     }
 
-    private SeriesSpan span(ResultSet rows, Instant now) throws SQLException {
-        Timeframe timeframe = Timeframe.ofCode(rows.getString("code")).orElseThrow();
-        Instant oldest = Columns.instant(rows, "oldest");
+    private SeriesSpan span(SeriesExtent extent, Date ownStart, Instant now) {
         Double progress = null;
-        if (SeriesPlanner.FETCHED.contains(timeframe)) {
-            Date ownStart = rows.getDate("backfill_from");
+        if (SeriesPlanner.FETCHED.contains(extent.timeframe())) {
             LocalDate start = ownStart != null ? ownStart.toLocalDate() : backfillStart(defaultBackfillFrom, now);
-            progress = backfillProgress(start, oldest, Columns.instant(rows, "covered_from"), now);
+            progress = backfillProgress(start, extent.oldest(), extent.coveredFrom(), now);
         }
-        return new SeriesSpan(rows.getString("symbol"), timeframe, oldest, Columns.instant(rows, "newest"), progress);
+        return new SeriesSpan(extent.ticker(), extent.timeframe(), extent.oldest(), extent.newest(), progress);
     }
 
     /**

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import tickertape.bars.BarQueries.CheckedBar;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
 import tickertape.quality.ExpectedBars.ExpectedBar;
-import tickertape.quality.QualityStore.StoredBar;
 
 /**
  * Sorts a series' stored bars, as they stream by, into the expected regular-session bars held, the
@@ -32,7 +32,7 @@ final class BarTally {
         expectedBars.forEach(bar -> expected.add(bar.start()));
     }
 
-    void add(StoredBar bar) {
+    void add(CheckedBar bar) {
         Instant bucket = timeframe.bucketStart(bar.start());
         if (!bucket.equals(bar.start())) {
             misaligned++;

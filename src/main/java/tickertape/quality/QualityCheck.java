@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import tickertape.bars.DerivedConsistency;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
 import tickertape.quality.ExpectedBars.ExpectedBar;

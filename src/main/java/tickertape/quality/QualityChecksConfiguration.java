@@ -8,6 +8,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import tickertape.ingest.TickerRoutes;
+import tickertape.bars.DerivedConsistency;
 import tickertape.market.ExchangeCalendar;
 
 /**

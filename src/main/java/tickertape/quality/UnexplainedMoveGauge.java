@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tickertape.ingest.BarWriteListener;
+import tickertape.bars.BarWriteListener;
 import tickertape.market.Timeframe;
 
 /**

@@ -1,16 +1,14 @@
 package tickertape.quality;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import tickertape.api.market.SplitAdjustments;
+import tickertape.bars.BarQueries;
+import tickertape.bars.SplitAdjustments;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 
@@ -21,14 +19,6 @@ import tickertape.market.Timeframe;
  * wrong ratio, is (POLYGON.md: Polygon has missed splits before).
  */
 public final class UnexplainedMoves {
-    /** The 1d closes in [from, to), and the one before from (the first day's previous close). */
-    private static final String CLOSES_SQL = """
-            select ts, close from market_bar
-            where ticker = ? and timeframe = '1d' and ts < ?
-              and ts >= coalesce((select max(ts) from market_bar
-                                  where ticker = ? and timeframe = '1d' and ts < ?), ?)
-            order by ts""";
-
     /** One jump: the New York day of the bar that moved, the adjusted closes and their ratio. */
     public record Move(LocalDate day, double previousClose, double close, double ratio) {
     }
@@ -49,27 +39,19 @@ public final class UnexplainedMoves {
     /** The unexplained moves of the ticker's daily bars starting in [from, to), oldest first. */
     public List<Move> between(String ticker, Instant from, Instant to) throws SQLException {
         List<Move> moves = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(CLOSES_SQL)) {
-            select.setString(1, ticker);
-            select.setTimestamp(2, Timestamp.from(to));
-            select.setString(3, ticker);
-            select.setTimestamp(4, Timestamp.from(from));
-            select.setTimestamp(5, Timestamp.from(from));
+        try (Connection connection = dataSource.getConnection()) {
             // from the epoch: the previous close may lie before from, and must be adjusted the same way
             SplitAdjustment.Stepper adjusted = adjustments.of(connection, ticker, Timeframe.D1, Instant.EPOCH, to, true)
                     .stepper();
-            try (ResultSet rows = select.executeQuery()) {
-                Double previous = null;
-                while (rows.next()) {
-                    Instant ts = rows.getTimestamp("ts").toInstant();
-                    double close = rows.getDouble("close") * adjusted.multiplier(ts.toEpochMilli());
-                    if (previous != null && isJump(close / previous)) {
-                        moves.add(new Move(LocalDate.ofInstant(ts, Timeframe.EXCHANGE_ZONE), previous, close,
-                                close / previous));
-                    }
-                    previous = close;
+            Double previous = null;
+            for (BarQueries.Close stored : BarQueries.closesAfterThePreviousOne(connection, ticker, Timeframe.D1, from,
+                    to)) {
+                double close = stored.close() * adjusted.multiplier(stored.ts().toEpochMilli());
+                if (previous != null && isJump(close / previous)) {
+                    moves.add(new Move(LocalDate.ofInstant(stored.ts(), Timeframe.EXCHANGE_ZONE), previous, close,
+                            close / previous));
                 }
+                previous = close;
             }
         }
         return moves;

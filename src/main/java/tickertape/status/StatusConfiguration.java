@@ -7,7 +7,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import tickertape.api.market.SplitAdjustments;
+import tickertape.bars.SplitAdjustments;
 import tickertape.ingest.IngestionRuns;
 import tickertape.ingest.TickerRoutes;
 import tickertape.metrics.StoreGauges;

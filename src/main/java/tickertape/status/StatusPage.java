@@ -6,15 +6,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
-import tickertape.api.market.SplitAdjustments;
+import tickertape.bars.BarQueries;
+import tickertape.bars.SplitAdjustments;
 import tickertape.ingest.IngestionRuns;
 import tickertape.market.SplitAdjustment;
+import tickertape.market.Timeframe;
 import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
 
@@ -31,14 +32,7 @@ public class StatusPage {
     /** A Host header as a browser sends it; anything else is not echoed into the page. */
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}(:\\d{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:\\d{1,5})?");
 
-    /** The last {@value #CLOSES} 1h closes of each active ticker (one backward index scan each), oldest first. */
-    private static final String CLOSES_SQL = """
-            select t.symbol, c.ts, c.close
-            from ticker t cross join lateral (
-                select ts, close from market_bar m where m.ticker = t.symbol and m.timeframe = '1h'
-                order by ts desc limit ?) c
-            where t.active
-            order by t.symbol, c.ts""";
+    private static final String ACTIVE_TICKERS_SQL = "select symbol from ticker where active";
 
     private final StatusReport report;
     private final StoreGauges gauges;
@@ -83,23 +77,32 @@ public class StatusPage {
                 clock.instant()));
     }
 
+    /**
+     * The last {@value #CLOSES} 1h closes of each active ticker, oldest first, adjusted as the API serves
+     * them: a split inside the line is no jump.
+     */
     private Map<String, List<Double>> recentCloses() throws SQLException {
+        Map<String, List<BarQueries.Close>> stored;
+        try (Connection connection = dataSource.getConnection()) {
+            stored = BarQueries.latestCloses(connection, activeTickers(connection), Timeframe.H1, CLOSES);
+        }
         Map<String, List<Double>> closes = new LinkedHashMap<>();
-        Map<String, SplitAdjustment> adjustments = new HashMap<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(CLOSES_SQL)) {
-            statement.setInt(1, CLOSES);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    // adjusted as the API serves them: a split inside the line is no jump
-                    String symbol = rows.getString(1);
-                    double factor = adjustments.computeIfAbsent(symbol, ticker -> splitAdjustments.splitsOnly(ticker, true))
-                            .factorAt(rows.getTimestamp(2).toInstant());
-                    closes.computeIfAbsent(symbol, ignored -> new ArrayList<>()).add(rows.getDouble(3) * factor);
-                }
+        stored.forEach((ticker, line) -> {
+            SplitAdjustment adjustment = splitAdjustments.splitsOnly(ticker, true);
+            closes.put(ticker, line.stream().map(close -> close.close() * adjustment.factorAt(close.ts())).toList());
+        });
+        return closes;
+    }
+
+    private static List<String> activeTickers(Connection connection) throws SQLException {
+        List<String> tickers = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(ACTIVE_TICKERS_SQL);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                tickers.add(rows.getString(1));
             }
         }
-        return closes;
+        return tickers;
     }
 
     static String baseUrl(String host) {

@@ -28,7 +28,7 @@ import tickertape.database.Database;
  */
 public class StatusReport {
     /**
-     * Per series as the triggers on market_bar keep it (sql/V7__series_bar_count.sql): this report is
+     * Per series as the triggers on the bar table keep it (sql/V7__series_bar_count.sql): this report is
      * open to everyone, so it reads a row per series, never the bars themselves.
      */
     private static final String SERIES_SQL = """

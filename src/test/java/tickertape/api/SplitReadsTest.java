@@ -13,7 +13,7 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.api.market.ApiTestSupport;
-import tickertape.api.market.SplitAdjustments;
+import tickertape.bars.SplitAdjustments;
 import tickertape.keys.Role;
 import tickertape.market.Timeframe;
 

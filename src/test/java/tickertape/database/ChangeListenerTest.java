@@ -12,8 +12,9 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tickertape.api.market.ApiTestSupport;
-import tickertape.api.market.LatestBarCache;
-import tickertape.api.market.SplitAdjustments;
+import tickertape.bars.LatestBarCache;
+import tickertape.bars.MarketBarChanges;
+import tickertape.bars.SplitAdjustments;
 import tickertape.market.Timeframe;
 
 /**

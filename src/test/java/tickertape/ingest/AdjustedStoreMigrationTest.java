@@ -29,6 +29,7 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tickertape.AppTestSupport;
+import tickertape.bars.CoverageLedger;
 import tickertape.cluster.Instances;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;

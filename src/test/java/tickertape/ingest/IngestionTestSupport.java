@@ -219,7 +219,7 @@ public abstract class IngestionTestSupport extends AppTestSupport {
         return bars;
     }
 
-    protected record StoredBar(long t, double open, double high, double low, double close, double volume,
+    public record StoredBar(long t, double open, double high, double low, double close, double volume,
                                Double vwap, Long trades) {
     }
 

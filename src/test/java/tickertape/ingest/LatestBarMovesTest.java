@@ -9,10 +9,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tickertape.api.market.LatestBarCache;
+import tickertape.bars.LatestBarCache;
+import tickertape.bars.MarketBarChanges;
 import tickertape.market.Timeframe;
 import tickertape.sandbox.Aggregate;
-import tickertape.database.MarketBarChanges;
 
 /**
  * GET /api/v2/data/market/latest moves when newer bars are ingested through the whole pipeline (the

@@ -1,10 +1,7 @@
 package tickertape.api.aggs;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,8 +12,10 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
-import tickertape.api.market.SplitAdjustments;
 import tickertape.api.aggs.AggregatesResponse.Aggregate;
+import tickertape.bars.Bar;
+import tickertape.bars.BarQueries;
+import tickertape.bars.SplitAdjustments;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 
@@ -31,10 +30,6 @@ import tickertape.market.Timeframe;
  * An unknown ticker is, as on Polygon, a 200 without results.
  */
 public final class Aggregates {
-    private static final String KEYS_SQL =
-            "select ts from market_bar where ticker = ? and timeframe = ? and ts >= ? and ts < ? order by ts ";
-    private static final String BARS_SQL = "select ts, open, high, low, close, volume, vwap, trades from market_bar"
-            + " where ticker = ? and timeframe = ? and ts >= ? and ts < ? order by ts";
     private static final int FETCH_SIZE = 10_000;
     private static final Pattern BASE_URL = Pattern.compile("(https?)://([^/?#]*)");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}(:\\d{1,5})?|\\[[0-9A-Fa-f:.]{2,45}](:\\d{1,5})?");
@@ -108,20 +103,12 @@ public final class Aggregates {
 
     private static PagePlan plan(Connection connection, AggregatesRequest request) throws SQLException {
         PlanBuilder page = new PlanBuilder(request.limit());
-        try (PreparedStatement keys = connection.prepareStatement(KEYS_SQL + (request.descending() ? "desc" : "asc"))) {
-            keys.setFetchSize(FETCH_SIZE);
-            bindRange(keys, request, request.baseTimeframe(), request.firstBucket(),
-                    request.lastBucket() + request.maxBucketMillis());
-            try (ResultSet rows = keys.executeQuery()) {
-                while (rows.next()) {
-                    long bucket = request.bucketing().bucketStart(rows.getTimestamp(1).getTime());
+        BarQueries.starts(connection, request.ticker(), request.baseTimeframe(), instant(request.firstBucket()),
+                instant(request.lastBucket() + request.maxBucketMillis()), request.descending(), FETCH_SIZE, start -> {
+                    long bucket = request.bucketing().bucketStart(start);
                     boolean inRange = bucket >= request.firstBucket() && bucket <= request.lastBucket();
-                    if (inRange && !page.offer(bucket)) {
-                        break;
-                    }
-                }
-            }
-        }
+                    return !inRange || page.offer(bucket);
+                });
         return page.finish();
     }
 
@@ -175,29 +162,23 @@ public final class Aggregates {
                                         SplitAdjustment adjustment) throws SQLException {
         SplitAdjustment.Stepper multipliers = adjustment.stepper();
         List<Aggregate> bars = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(BARS_SQL)) {
-            select.setFetchSize(FETCH_SIZE);
-            bindRange(select, request, request.sourceTimeframe(), plan.firstBucket(),
-                    plan.lastBucket() + request.maxBucketMillis());
-            try (ResultSet rows = select.executeQuery()) {
-                Bucket bucket = null;
-                while (rows.next()) {
-                    long ts = rows.getTimestamp("ts").getTime();
+        Bucket[] bucket = {null};
+        BarQueries.bars(connection, request.ticker(), request.sourceTimeframe(), instant(plan.firstBucket()),
+                instant(plan.lastBucket() + request.maxBucketMillis()), FETCH_SIZE, bar -> {
+                    long ts = bar.ts().toEpochMilli();
                     long start = request.bucketing().bucketStart(ts);
                     if (start < plan.firstBucket() || start > plan.lastBucket()) {
-                        continue;
+                        return;
                     }
-                    if (bucket != null && bucket.start != start) {
-                        bars.add(bucket.aggregate());
-                        bucket = null;
+                    if (bucket[0] != null && bucket[0].start != start) {
+                        bars.add(bucket[0].aggregate());
+                        bucket[0] = null;
                     }
-                    bucket = bucket == null ? new Bucket(start) : bucket;
-                    bucket.add(rows, multipliers.multiplier(ts));
-                }
-                if (bucket != null) {
-                    bars.add(bucket.aggregate());
-                }
-            }
+                    bucket[0] = bucket[0] == null ? new Bucket(start) : bucket[0];
+                    bucket[0].add(bar.scaled(multipliers.multiplier(ts)));
+                });
+        if (bucket[0] != null) {
+            bars.add(bucket[0].aggregate());
         }
         if (request.descending()) {
             Collections.reverse(bars);
@@ -205,12 +186,8 @@ public final class Aggregates {
         return bars;
     }
 
-    private static void bindRange(PreparedStatement statement, AggregatesRequest request, Timeframe timeframe,
-                                  long fromMillis, long toMillis) throws SQLException {
-        statement.setString(1, request.ticker());
-        statement.setString(2, timeframe.code());
-        statement.setTimestamp(3, Timestamp.from(Instant.ofEpochMilli(fromMillis)));
-        statement.setTimestamp(4, Timestamp.from(Instant.ofEpochMilli(toMillis)));
+    private static Instant instant(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis);
     }
 
     /**
@@ -236,22 +213,24 @@ public final class Aggregates {
             this.start = start;
         }
 
-        /** Adds a stored bar, its prices multiplied by {@code multiplier} and its volume divided by it. */
-        void add(ResultSet row, double multiplier) throws SQLException {
-            double barVolume = row.getDouble("volume") / multiplier;
+        /** Adds a stored bar, split-adjusted. */
+        void add(Bar bar) {
             if (bars++ == 0) {
-                open = row.getDouble("open") * multiplier;
+                open = bar.open();
             }
-            high = Math.max(high, row.getDouble("high") * multiplier);
-            low = Math.min(low, row.getDouble("low") * multiplier);
-            close = row.getDouble("close") * multiplier;
-            volume += barVolume;
-            double vwap = row.getDouble("vwap") * multiplier;
-            vwapKnown &= !row.wasNull();
-            singleVwap = vwap;
-            notional += vwap * barVolume;
-            trades += row.getLong("trades");
-            tradesKnown &= !row.wasNull();
+            high = Math.max(high, bar.high());
+            low = Math.min(low, bar.low());
+            close = bar.close();
+            volume += bar.volume();
+            vwapKnown &= bar.vwap() != null;
+            singleVwap = bar.vwap();
+            if (bar.vwap() != null) {
+                notional += bar.vwap() * bar.volume();
+            }
+            tradesKnown &= bar.trades() != null;
+            if (bar.trades() != null) {
+                trades += bar.trades();
+            }
         }
 
         Aggregate aggregate() {

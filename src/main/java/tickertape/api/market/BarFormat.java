@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import tickertape.bars.Bar;
+import tickertape.bars.BarStream;
 
 /** How a page of bars is written as it streams: JSON (the default) or CSV ({@code Accept: text/csv}). */
 enum BarFormat {
@@ -28,7 +30,7 @@ enum BarFormat {
     }
 
     /** Writes the page's opening (JSON: the page fields and "bars":[) and returns the writer of its bars. */
-    BarWriter open(OutputStream out, ObjectMapper mapper, Page page) throws IOException {
+    BarStream.BarWriter open(OutputStream out, ObjectMapper mapper, Page page) throws IOException {
         return this == JSON ? new JsonBars(out, mapper, page) : new CsvBars(out);
     }
 
@@ -36,17 +38,8 @@ enum BarFormat {
     record Page(RangeQuery query, int count, String nextCursor) {
     }
 
-    /** Receives the bars in order, then {@link #finish}; {@link #flush} pushes what is written to the stream. */
-    interface BarWriter {
-        void bar(Bar bar) throws IOException;
-
-        void flush() throws IOException;
-
-        void finish() throws IOException;
-    }
-
     /** {"ticker","timeframe","from","to","adjusted","count","nextCursor","bars":[{"ts","open",…}]}: Jackson's streaming generator. */
-    private static final class JsonBars implements BarWriter {
+    private static final class JsonBars implements BarStream.BarWriter {
         private final JsonGenerator json;
 
         JsonBars(OutputStream out, ObjectMapper mapper, Page page) throws IOException {
@@ -103,7 +96,7 @@ enum BarFormat {
      * A header line and one line per bar. Written directly: every field is a number or an ISO
      * instant, so nothing ever needs quoting. An absent vwap or trades is an empty field.
      */
-    private static final class CsvBars implements BarWriter {
+    private static final class CsvBars implements BarStream.BarWriter {
         private final Writer csv;
 
         CsvBars(OutputStream out) throws IOException {

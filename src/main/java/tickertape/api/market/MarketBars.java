@@ -6,10 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,6 +21,12 @@ import org.apache.camel.support.SynchronizationAdapter;
 import tickertape.api.ApiGuard;
 import tickertape.api.ApiProblem;
 import tickertape.api.ClientInput;
+import tickertape.bars.Bar;
+import tickertape.bars.BarQueries;
+import tickertape.bars.BarQueries.PageSummary;
+import tickertape.bars.BarStream;
+import tickertape.bars.LatestBarCache;
+import tickertape.bars.SplitAdjustments;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 
@@ -35,11 +38,6 @@ import tickertape.market.Timeframe;
  * bars stream from a cursor in the database straight into the response ({@link BarStream}).
  */
 public final class MarketBars {
-    /** The page's summary: how many of the first limit+1 bars exist, the last of them, the newest write. */
-    private static final String PAGE_SQL = """
-            select count(*), max(ts), max(updated_at)
-            from (select ts, updated_at from market_bar
-                  where ticker = ? and timeframe = ? and ts >= ? and ts < ? order by ts limit ?) page""";
     private static final String PATH = "/api/v2/data/market";
 
     private final DataSource dataSource;
@@ -125,7 +123,7 @@ public final class MarketBars {
             KnownTickers.require(connection, query.ticker());
             adjustment = adjustments.of(connection, query.ticker(), query.timeframe(), query.from(), query.to(),
                     query.adjusted());
-            summary = summarise(connection, query, start, pageLimit);
+            summary = BarQueries.pageSummary(connection, query.ticker(), query.timeframe(), start, query.to(), pageLimit);
         }
         // over the whole query, so every page of it carries the same one while the splits stay the same
         String fingerprint = adjustment.fingerprint(query.from(), query.to());
@@ -152,8 +150,8 @@ public final class MarketBars {
             }
         }
         BarFormat.Page page = new BarFormat.Page(query, summary.count(), nextCursor);
-        BarStream body = BarStream.open(dataSource, settings.fetchSize(), query.ticker(), query.timeframe().code(),
-                start, end, adjustment.stepper(), out -> format.open(out, mapper, page), permit);
+        BarStream body = BarStream.open(dataSource, settings.fetchSize(), query.ticker(), query.timeframe(),
+                start, end, adjustment.stepper(), out -> format.open(out, mapper, page), permit::release);
         // The stream closes itself at its end; this also releases it if the response is never written.
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -170,31 +168,6 @@ public final class MarketBars {
                 ClientInput.adjusted("adjusted", adjusted));
         ClientInput.check(query.from().isBefore(query.to()), "to", "must be after from");
         return query;
-    }
-
-    /** count: bars in the page; nextStart: the first bar of the next page, if any; lastWrite: newest write seen. */
-    private record PageSummary(int count, Optional<Instant> nextStart, Instant lastWrite) {
-    }
-
-    private static PageSummary summarise(Connection connection, RangeQuery query, Instant start, int limit)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(PAGE_SQL)) {
-            statement.setString(1, query.ticker());
-            statement.setString(2, query.timeframe().code());
-            statement.setTimestamp(3, Timestamp.from(start));
-            statement.setTimestamp(4, Timestamp.from(query.to()));
-            statement.setInt(5, limit + 1);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                int found = row.getInt(1);
-                Timestamp last = row.getTimestamp(2);
-                Timestamp lastWrite = row.getTimestamp(3);
-                boolean more = found > limit;
-                return new PageSummary(Math.min(found, limit),
-                        more ? Optional.of(last.toInstant()) : Optional.empty(),
-                        lastWrite == null ? Instant.EPOCH : lastWrite.toInstant());
-            }
-        }
     }
 
     /** A range that ends before today (New York) no longer grows; late corrections still change its ETag. */

@@ -17,7 +17,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import tickertape.api.ClientInput;
 import tickertape.api.market.KnownTickers;
-import tickertape.api.market.SplitAdjustments;
+import tickertape.bars.SplitAdjustments;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 import tickertape.database.Columns;

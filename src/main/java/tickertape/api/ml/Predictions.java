@@ -18,7 +18,7 @@ import org.apache.camel.Header;
 import tickertape.api.ApiProblem;
 import tickertape.api.ClientInput;
 import tickertape.api.market.KnownTickers;
-import tickertape.api.market.SplitAdjustments;
+import tickertape.bars.SplitAdjustments;
 import tickertape.market.Split;
 import tickertape.market.SplitAdjustment;
 import tickertape.database.Columns;
@@ -57,6 +57,12 @@ public final class Predictions {
      * the splits executed between them (a 1-for-10 reverse split is not a +900 % outcome). The predicted direction is the
      * one given, else the sign of the predicted return, else of the predicted price against the close
      * at ts; the predicted return is the one given, else implied by the predicted price.
+     *
+     * <p>The one statement outside bars/ that reads market_bar, on purpose: which predictions are
+     * evaluated depends on their outcome being stored (the newest {@code window} of those that have one),
+     * so outcomes read through bars/ would cost a query per prediction until the window fills, or every
+     * prediction's outcome to keep a few; joined here, the database finds each outcome by the bars'
+     * primary key and stops at the window.
      */
     private static final String ACCURACY = """
             with evaluated as (

@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
-import tickertape.api.market.Bar;
-import tickertape.api.market.LatestBarCache;
+import tickertape.bars.Bar;
+import tickertape.bars.LatestBarCache;
 import tickertape.market.Timeframe;
 
 /**

@@ -17,9 +17,10 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import tickertape.AppTestSupport;
+import tickertape.bars.LatestBarCache;
+import tickertape.bars.MarketBarChanges;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
-import tickertape.database.MarketBarChanges;
 
 /**
  * The app with its REST API, called through real HTTP with an API key of the role under test; and

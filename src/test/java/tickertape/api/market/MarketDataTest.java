@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import tickertape.bars.MarketBarChanges;
 import tickertape.keys.Role;
-import tickertape.database.MarketBarChanges;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MarketDataTest extends ApiTestSupport {

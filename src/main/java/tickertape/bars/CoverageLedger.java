@@ -1,4 +1,4 @@
-package tickertape.ingest;
+package tickertape.bars;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

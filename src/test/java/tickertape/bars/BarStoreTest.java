@@ -1,4 +1,4 @@
-package tickertape.ingest;
+package tickertape.bars;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,8 +10,8 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import tickertape.ingest.BarBatches.BarBatch;
-import tickertape.ingest.BarStore.RunCounts;
+import tickertape.bars.BarStore.RunCounts;
+import tickertape.ingest.IngestionTestSupport;
 import tickertape.market.Timeframe;
 import tickertape.sandbox.Aggregate;
 

@@ -1,4 +1,4 @@
-package tickertape.api.market;
+package tickertape.bars;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;

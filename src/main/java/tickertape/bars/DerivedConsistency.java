@@ -1,4 +1,4 @@
-package tickertape.quality;
+package tickertape.bars;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,13 +14,13 @@ import tickertape.market.Timeframe;
 
 /**
  * Compares a derived series (5m 15m 1h 4h) with its 1m bars: the roll-up is recomputed in SQL with
- * the same buckets and aggregates as the writer's (RollUp: New York wall-clock bins from
+ * the same buckets and aggregates as the writer's ({@link RollUp}: New York wall-clock bins from
  * midnight, first open, last close, volume-weighted vwap clamped to the range, null vwap or trade
  * count when a minute lacks one) and joined to the stored bars. A bucket disagrees when either side
  * is missing, a price or the trade count differs, or volume or vwap differ by more than 1e-9
  * relative (sums of doubles may be added in another order).
  */
-final class DerivedConsistency {
+public final class DerivedConsistency {
     private static final int EXAMPLES = 10;
 
     private static final String DISAGREEING_BUCKETS = """
@@ -51,19 +51,19 @@ final class DerivedConsistency {
             limit ?""";
 
     /** How many buckets disagree, and the first few of them. */
-    record Disagreement(int buckets, List<Instant> examples) {
+    public record Disagreement(int buckets, List<Instant> examples) {
     }
 
     private final DataSource dataSource;
 
-    DerivedConsistency(DataSource dataSource) {
+    public DerivedConsistency(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
     /** Checks the whole New York days [from, to) touches, so every bucket is compared with all its minutes. */
-    Disagreement check(String ticker, Timeframe derived, Instant from, Instant to) throws SQLException {
-        Instant dayFrom = startOfDay(from);
-        Instant dayTo = ExpectedBars.end(Timeframe.D1, startOfDay(to.minusMillis(1)));
+    public Disagreement check(String ticker, Timeframe derived, Instant from, Instant to) throws SQLException {
+        Instant dayFrom = startOfDay(from, 0);
+        Instant dayTo = startOfDay(to.minusMillis(1), 1);
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(DISAGREEING_BUCKETS)) {
             statement.setString(1, derived.multiplier() + " " + derived.timespan() + "s");
@@ -87,7 +87,9 @@ final class DerivedConsistency {
         }
     }
 
-    private static Instant startOfDay(Instant instant) {
-        return instant.atZone(ExchangeCalendar.ZONE).toLocalDate().atStartOfDay(ExchangeCalendar.ZONE).toInstant();
+    /** The start of the New York day {@code days} after the day of {@code instant}. */
+    private static Instant startOfDay(Instant instant, int days) {
+        return instant.atZone(ExchangeCalendar.ZONE).toLocalDate().plusDays(days).atStartOfDay(ExchangeCalendar.ZONE)
+                .toInstant();
     }
 }

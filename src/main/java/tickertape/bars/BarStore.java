@@ -1,4 +1,4 @@
-package tickertape.ingest;
+package tickertape.bars;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -20,9 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import tickertape.ingest.BarBatches.BarBatch;
 import tickertape.market.Timeframe;
-import tickertape.database.MarketBarChanges;
 
 /**
  * Writes a batch of pages in one transaction, with the derived timeframes (5m 15m 1h 4h) rolled up

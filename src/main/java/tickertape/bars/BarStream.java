@@ -1,4 +1,4 @@
-package tickertape.api.market;
+package tickertape.bars;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,11 +8,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import javax.sql.DataSource;
-import tickertape.api.market.BarFormat.BarWriter;
 import tickertape.market.SplitAdjustment;
+import tickertape.market.Timeframe;
 
 /**
  * A response body that reads its bars from a database cursor as the client consumes it, so a page of
@@ -24,15 +23,13 @@ import tickertape.market.SplitAdjustment;
  * run queries with autocommit on, which is why this is not a route.) The connection goes back to
  * the pool when the last bar is written or the stream is closed, whichever comes first.
  */
-final class BarStream extends InputStream {
-    private static final String RANGE_SQL = "select " + Bar.COLUMNS
-            + " from market_bar where ticker = ? and timeframe = ? and ts >= ? and ts < ? order by ts";
+public final class BarStream extends InputStream {
     /** Bars written per refill of the buffer: about 60 KB of JSON. */
     private static final int BARS_PER_CHUNK = 500;
 
     private final Connection connection;
     private final ResultSet rows;
-    private final StreamPermits.Permit permit;
+    private final Runnable release;
     private final SplitAdjustment.Stepper adjustment;
     private final ByteArrayOutputStream written = new ByteArrayOutputStream(64 * 1024);
     private BarWriter writer;
@@ -41,33 +38,29 @@ final class BarStream extends InputStream {
     private boolean exhausted;
     private boolean closed;
 
-    private BarStream(Connection connection, ResultSet rows, StreamPermits.Permit permit,
-                      SplitAdjustment.Stepper adjustment) {
+    private BarStream(Connection connection, ResultSet rows, Runnable release, SplitAdjustment.Stepper adjustment) {
         this.connection = connection;
         this.rows = rows;
-        this.permit = permit;
+        this.release = release;
         this.adjustment = adjustment;
     }
 
     /**
      * Runs the query of bars in [from, to) now, so a failure is still an error response, and returns
      * the stream that writes them, each scaled by {@code adjustment}, with the writer {@code opener}
-     * makes. The stream gives {@code permit} back when it closes.
+     * makes. The stream runs {@code release} once, when it closes; if opening fails, the caller still
+     * holds what it would release.
      */
-    static BarStream open(DataSource dataSource, int fetchSize, String ticker, String timeframe, Instant from,
-                          Instant to, SplitAdjustment.Stepper adjustment, WriterOpener opener,
-                          StreamPermits.Permit permit) throws SQLException, IOException {
+    public static BarStream open(DataSource dataSource, int fetchSize, String ticker, Timeframe timeframe,
+                                 Instant from, Instant to, SplitAdjustment.Stepper adjustment, WriterOpener opener,
+                                 Runnable release) throws SQLException, IOException {
         Connection connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(false);
             connection.setReadOnly(true);
-            PreparedStatement statement = connection.prepareStatement(RANGE_SQL);
+            PreparedStatement statement = BarQueries.range(connection, BarQueries.RANGE_SQL, ticker, timeframe, from, to);
             statement.setFetchSize(fetchSize);
-            statement.setString(1, ticker);
-            statement.setString(2, timeframe);
-            statement.setTimestamp(3, Timestamp.from(from));
-            statement.setTimestamp(4, Timestamp.from(to));
-            BarStream stream = new BarStream(connection, statement.executeQuery(), permit, adjustment);
+            BarStream stream = new BarStream(connection, statement.executeQuery(), release, adjustment);
             stream.writer = opener.open(stream.written);
             return stream;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -76,9 +69,21 @@ final class BarStream extends InputStream {
         }
     }
 
+    /**
+     * Writes the bars it receives in order in a format (the API's JSON or CSV), then {@link #finish};
+     * {@link #flush} pushes what is written to the stream.
+     */
+    public interface BarWriter {
+        void bar(Bar bar) throws IOException;
+
+        void flush() throws IOException;
+
+        void finish() throws IOException;
+    }
+
     /** Makes the page's writer over the stream's buffer (writing the page's opening into it). */
     @FunctionalInterface
-    interface WriterOpener {
+    public interface WriterOpener {
         BarWriter open(OutputStream out) throws IOException;
     }
 
@@ -122,7 +127,7 @@ final class BarStream extends InputStream {
         } catch (SQLException e) {
             throw new IOException("cannot release the connection of a bar stream", e);
         } finally {
-            permit.release();
+            release.run();
         }
     }
 

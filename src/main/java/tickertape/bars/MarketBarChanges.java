@@ -1,4 +1,4 @@
-package tickertape.database;
+package tickertape.bars;
 
 import java.util.Optional;
 

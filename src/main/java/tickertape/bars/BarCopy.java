@@ -1,4 +1,4 @@
-package tickertape.ingest;
+package tickertape.bars;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;

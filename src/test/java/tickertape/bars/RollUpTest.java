@@ -1,4 +1,4 @@
-package tickertape.ingest;
+package tickertape.bars;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package tickertape.ingest;
+package tickertape.bars;
 
 import java.time.Instant;
 import java.util.List;

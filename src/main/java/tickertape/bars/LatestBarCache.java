@@ -1,4 +1,4 @@
-package tickertape.api.market;
+package tickertape.bars;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -6,16 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
+import tickertape.bars.MarketBarChanges.Series;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 import tickertape.database.AnnouncedCache;
-import tickertape.database.MarketBarChanges;
-import tickertape.database.MarketBarChanges.Series;
 
 /**
  * The newest bar of each series, kept in memory until a write to the series is announced: every
  * writer of market_bar announces the series it changed inside its transaction ({@link MarketBarChanges};
- * the ingest writer does), so a bar written by any process replaces the cached one within
+ * {@link BarStore} does), so a bar written by any process replaces the cached one within
  * milliseconds of its commit. While the listener cannot vouch for the cache, every lookup is one
  * index probe (the primary key, backwards, limit 1).
  */

@@ -1,4 +1,4 @@
-package tickertape.ingest;
+package tickertape.bars;
 
 /** Told after a batch commits which series it changed, e.g. so a latest-bar cache drops its entry. */
 @FunctionalInterface
