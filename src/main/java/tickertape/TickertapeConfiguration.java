@@ -20,9 +20,16 @@ import tickertape.metrics.Metrics;
  */
 @Configuration
 public class TickertapeConfiguration implements CamelConfiguration {
+    private final Clock clock;
+
+    /** @param clock the app's now, for every bean that asks: the system's UTC clock but in tests */
+    public TickertapeConfiguration(Clock clock) {
+        this.clock = clock;
+    }
+
     @BindToRegistry("clock")
     public Clock clock() {
-        return Clock.systemUTC();
+        return clock;
     }
 
     @BindToRegistry("exchangeCalendar")
