@@ -268,7 +268,7 @@ public abstract class IngestionTestSupport extends AppTestSupport {
     }
 
     /** The block ops add to tickers.camel.yaml for a ticker. */
-    protected static String tickerBlock(String symbol) {
+    public static String tickerBlock(String symbol) {
         return """
                 - templatedRoute:
                     routeTemplateRef: ticker
