@@ -159,14 +159,26 @@ public class SplitChecks {
         if (check.isCutShort()) {
             releaseClaim(check);
         } else if (failure != null) {
-            update("update split_check set error = ?, claimed_until = now() + ? * interval '1 millisecond'"
-                    + " where ticker = ?", failure, retryFailedAfter.toMillis(), ticker);
-            metrics.splitCheck("failed");
-            LOG.warn("Splits of {} not fetched, tried again in {}: {}", ticker, retryFailedAfter, failure);
+            recordFailure(ticker, failure);
         } else {
-            store(ticker, check.splits());
-            metrics.splitCheck("fetched");
+            try {
+                store(ticker, check.splits());
+                metrics.splitCheck("fetched");
+            } catch (SQLException e) {
+                // Refused (a bad row, a trigger): kept for the retry period like a failed fetch, or a refusal
+                // that lasts would cost a request per lease. With the database away this fails too, and
+                // the claim, no longer renewed, lapses: the check is due again once it is back.
+                recordFailure(ticker, "the answer was not stored: " + e.getMessage());
+            }
         }
+    }
+
+    /** The check failed: the error is recorded and the claim kept until the retry is due. */
+    private void recordFailure(String ticker, String failure) throws SQLException {
+        update("update split_check set error = ?, claimed_until = now() + ? * interval '1 millisecond'"
+                + " where ticker = ?", failure, retryFailedAfter.toMillis(), ticker);
+        metrics.splitCheck("failed");
+        LOG.warn("Splits of {} not fetched, tried again in {}: {}", ticker, retryFailedAfter, failure);
     }
 
     /**
