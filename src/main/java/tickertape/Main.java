@@ -1,6 +1,7 @@
 package tickertape;
 
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
@@ -61,7 +62,12 @@ public final class Main {
      * as it instantiates it, once with the others), which would call each factory twice.
      */
     public static void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(new TickertapeConfiguration());
+        configure(configuration, Clock.systemUTC());
+    }
+
+    /** The app as {@link #configure(MainConfigurationProperties)} builds it, on {@code clock}: a test moves its now. */
+    public static void configure(MainConfigurationProperties configuration, Clock clock) {
+        configuration.addConfiguration(new TickertapeConfiguration(clock));
         configuration.addConfiguration(new DatabaseConfiguration());
         configuration.addConfiguration(new ApiConfiguration());
         configuration.addConfiguration(new ApiEndpointsConfiguration());

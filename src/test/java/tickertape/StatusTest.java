@@ -50,6 +50,31 @@ class StatusTest extends AppTestSupport {
         assertThat(status.path("lastIngestionRun").path("trigger").asText()).isEqualTo("backfill");
     }
 
+    /**
+     * Each configured ticker's splits check, as its start made it; one whose last fetch failed carries the
+     * error and when it is tried again (written here as SplitChecks.finish records a failure: the sandbox
+     * never fails; SplitCheckOutageTest makes a real one).
+     */
+    @Test
+    void statusShowsEachTickersSplitsCheckAndAFailingOnesErrorAndRetry() throws Exception {
+        await(Duration.ofSeconds(60), "the start's splits checks", () -> queryLong(
+                "select count(*) from split_check where checked_at is not null and claimed_until is null") == 4);
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("update split_check set error = 'request parked as a dead letter: HTTP 500 Internal server error',"
+                    + " claimed_until = '2030-01-02T03:04:05Z' where ticker = 'UVXY'");
+        }
+
+        JsonNode checks = JSON.readTree(get(baseUrl() + "/api/v2/status").body()).path("splitChecks");
+
+        assertThat(checks).extracting(check -> check.path("ticker").asText()).containsExactly("IWM", "QQQ", "SPY", "UVXY");
+        assertThat(checks).allSatisfy(check -> assertThat(check.path("checkedAt").asText()).isNotBlank());
+        assertThat(checks.get(2).path("error").isNull()).as("SPY's check succeeded").isTrue();
+        assertThat(checks.get(2).path("retryAt").isNull()).isTrue();
+        assertThat(checks.get(3).path("error").asText())
+                .isEqualTo("request parked as a dead letter: HTTP 500 Internal server error");
+        assertThat(checks.get(3).path("retryAt").asText()).isEqualTo("2030-01-02T03:04:05Z");
+    }
+
     @Test
     void healthIsUpWithTheDatabaseCheckAndMetricsArePrometheusText() throws Exception {
         HttpResponse<String> health = get(managementUrl() + "/observe/health");

@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
@@ -46,6 +45,11 @@ public class SplitChecks {
              where (c.checked_at is null or c.checked_at < ?)
                and (c.claimed_until is null or c.claimed_until < now())
             returning ticker""";
+    /** Renews claims that still hold (a lapsed one may be another instance's now). */
+    private static final String RENEW = """
+            update split_check set claimed_until = now() + ? * interval '1 millisecond'
+            where ticker = any(?) and claimed_until >= now()
+            returning ticker""";
 
     private final DataSource dataSource;
     private final Ingestion.PolygonSource source;
@@ -54,8 +58,8 @@ public class SplitChecks {
     private final Metrics metrics;
     private final Duration claimLease;
     private final Duration retryFailedAfter;
-    /** The tickers this process has claimed and is fetching: their claims are renewed by {@link #keepClaims}. */
-    private final Set<String> fetching = ConcurrentHashMap.newKeySet();
+    /** The checks this process has claimed and is fetching, by ticker: their claims are renewed by {@link #keepClaims}. */
+    private final Map<String, SplitsCheck> fetching = new ConcurrentHashMap<>();
 
     public SplitChecks(DataSource dataSource, Ingestion.PolygonSource source, ExchangeCalendar calendar, Clock clock,
                        Metrics metrics, Duration claimLease, Duration retryFailedAfter) {
@@ -76,6 +80,7 @@ public class SplitChecks {
         String ticker = exchange.getMessage().getBody(String.class);
         SplitsCheck check = new SplitsCheck(ticker);
         exchange.setProperty(PolygonRequest.PROPERTY, check);
+        long asked = System.nanoTime(); // the lease runs from no later than the database's now() of the claim
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(CLAIM)) {
             statement.setString(1, ticker);
@@ -87,8 +92,8 @@ public class SplitChecks {
                 }
             }
         }
-        fetching.add(ticker);
-        check.claimed(source.splitsUrl(ticker));
+        fetching.put(ticker, check);
+        check.claimed(source.splitsUrl(ticker), asked + claimLease.toNanos());
     }
 
     /**
@@ -152,24 +157,69 @@ public class SplitChecks {
         fetching.remove(ticker);
         String failure = check.failure();
         if (check.isCutShort()) {
-            update("update split_check set claimed_until = null where ticker = ?", ticker);
+            releaseClaim(check);
         } else if (failure != null) {
-            update("update split_check set error = ?, claimed_until = now() + ? * interval '1 millisecond'"
-                    + " where ticker = ?", failure, retryFailedAfter.toMillis(), ticker);
-            metrics.splitCheck("failed");
-            LOG.warn("Splits of {} not fetched, tried again in {}: {}", ticker, retryFailedAfter, failure);
+            recordFailure(ticker, failure);
         } else {
-            store(ticker, check.splits());
-            metrics.splitCheck("fetched");
+            try {
+                store(ticker, check.splits());
+                metrics.splitCheck("fetched");
+            } catch (SQLException e) {
+                // Refused (a bad row, a trigger): kept for the retry period like a failed fetch, or a refusal
+                // that lasts would cost a request per lease. With the database away this fails too, and
+                // the claim, no longer renewed, lapses: the check is due again once it is back.
+                recordFailure(ticker, "the answer was not stored: " + e.getMessage());
+            }
         }
     }
 
-    /** Renews the claims of the fetches under way in this process (the run-leases timer). */
+    /** The check failed: the error is recorded and the claim kept until the retry is due. */
+    private void recordFailure(String ticker, String failure) throws SQLException {
+        update("update split_check set error = ?, claimed_until = now() + ? * interval '1 millisecond'"
+                + " where ticker = ?", failure, retryFailedAfter.toMillis(), ticker);
+        metrics.splitCheck("failed");
+        LOG.warn("Splits of {} not fetched, tried again in {}: {}", ticker, retryFailedAfter, failure);
+    }
+
+    /**
+     * A stop, or a lapsed claim, cut the fetch short. A claim still held is released for another
+     * instance; one that lapsed is left alone: it may be another instance's by now, and the check is
+     * due again anyway.
+     */
+    private void releaseClaim(SplitsCheck check) throws SQLException {
+        if (check.holdsClaim()) {
+            update("update split_check set claimed_until = null where ticker = ?", check.ticker());
+        } else {
+            LOG.warn("Splits of {} not fetched: this instance's claim lapsed (the database was away longer than {});"
+                    + " the check is due again", check.ticker(), claimLease);
+        }
+    }
+
+    /**
+     * Renews the claims of the fetches under way in this process (the run-leases timer), while they
+     * hold: a claim whose lease ran out (the database was away) may have been taken by another instance
+     * since, so it is not renewed, and its fetch sends nothing more ({@link SplitsCheck#stillWanted}).
+     */
     public void keepClaims() throws SQLException {
-        if (!fetching.isEmpty()) {
-            update("update split_check set claimed_until = now() + ? * interval '1 millisecond'"
-                    + " where ticker = any(?) and claimed_until is not null", claimLease.toMillis(),
-                    fetching.toArray(String[]::new));
+        Map<String, SplitsCheck> held = new HashMap<>();
+        fetching.forEach((ticker, check) -> {
+            if (check.holdsClaim()) {
+                held.put(ticker, check);
+            }
+        });
+        if (held.isEmpty()) {
+            return;
+        }
+        long asked = System.nanoTime();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement renew = connection.prepareStatement(RENEW)) {
+            renew.setLong(1, claimLease.toMillis());
+            renew.setArray(2, connection.createArrayOf("text", held.keySet().toArray()));
+            try (ResultSet rows = renew.executeQuery()) {
+                while (rows.next()) {
+                    held.get(rows.getString(1)).claimRenewed(asked + claimLease.toNanos());
+                }
+            }
         }
     }
 
@@ -289,11 +339,7 @@ public class SplitChecks {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
-                if (parameters[i] instanceof String[] tickers) {
-                    statement.setArray(i + 1, connection.createArrayOf("text", tickers));
-                } else {
-                    statement.setObject(i + 1, parameters[i]);
-                }
+                statement.setObject(i + 1, parameters[i]);
             }
             statement.executeUpdate();
         }

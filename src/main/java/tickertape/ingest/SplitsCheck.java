@@ -14,6 +14,8 @@ public class SplitsCheck extends PolygonRequest {
     private final String ticker;
     private final List<PolygonSplit> splits = new ArrayList<>();
     private boolean claimed;
+    /** System.nanoTime until which this instance's claim holds: its lease, counted from before it was taken or renewed. */
+    private volatile long claimHeldUntil;
     private String failure;
     private boolean cutShort;
 
@@ -38,14 +40,34 @@ public class SplitsCheck extends PolygonRequest {
         return null;
     }
 
-    /** This instance fetches the ticker's splits, from {@code firstPageUrl} on. */
-    void claimed(String firstPageUrl) {
+    /** This instance fetches the ticker's splits, from {@code firstPageUrl} on, holding the claim until {@code heldUntil}. */
+    void claimed(String firstPageUrl, long heldUntil) {
         claimed = true;
+        claimHeldUntil = heldUntil;
         pointAt(firstPageUrl);
     }
 
     boolean isClaimed() {
         return claimed;
+    }
+
+    /** The claim was renewed: held until {@code heldUntil} (System.nanoTime). */
+    void claimRenewed(long heldUntil) {
+        claimHeldUntil = heldUntil;
+    }
+
+    /**
+     * This instance still holds its claim: renewed within the lease. Once the lease has run out (the
+     * database was away longer than it), another instance may have claimed the ticker.
+     */
+    boolean holdsClaim() {
+        return claimed && System.nanoTime() - claimHeldUntil < 0;
+    }
+
+    /** A page is sent only while the claim holds, so two instances never both ask. */
+    @Override
+    public boolean stillWanted() {
+        return holdsClaim();
     }
 
     /** A page's splits, kept until the answer is complete. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.CRC32;
 
 /**
@@ -35,11 +36,14 @@ public final class SplitAdjustment {
     /** factorFrom[i]: product of the factors of applied splits i.. (factorFrom[n] = 1). */
     private final double[] factorFrom;
     private final List<Window> held;
+    /** When the first split announced ahead takes effect; null when none is. */
+    private final Instant nextChange;
 
-    private SplitAdjustment(boolean adjusted, List<Split> applied, List<Window> held) {
+    private SplitAdjustment(boolean adjusted, List<Split> applied, List<Window> held, Instant nextChange) {
         this.adjusted = adjusted;
         this.applied = applied;
         this.held = held;
+        this.nextChange = nextChange;
         int count = applied.size();
         boundaries = new long[count];
         factorFrom = new double[count + 1];
@@ -59,8 +63,18 @@ public final class SplitAdjustment {
         LocalDate today = LocalDate.ofInstant(clock.instant(), Timeframe.EXCHANGE_ZONE);
         List<Split> applied = splits.stream().filter(split -> !split.executionDate().isAfter(today))
                 .sorted(Comparator.comparing(Split::executionDate)).toList();
+        Instant nextChange = splits.stream().filter(split -> split.executionDate().isAfter(today))
+                .map(Split::effectiveFrom).min(Comparator.naturalOrder()).orElse(null);
         return new SplitAdjustment(adjusted, applied,
-                held.stream().sorted(Comparator.comparingLong(Window::from)).toList());
+                held.stream().sorted(Comparator.comparingLong(Window::from)).toList(), nextChange);
+    }
+
+    /**
+     * When this adjustment stops being today's: the first split announced ahead takes effect (midnight
+     * New York of its date), so a page read with it must not be reused past then. Empty when none is.
+     */
+    public Optional<Instant> nextChange() {
+        return Optional.ofNullable(nextChange);
     }
 
     /** The splits in effect today that a bar starting at {@code ts} is adjusted for (executed after its New York day). */

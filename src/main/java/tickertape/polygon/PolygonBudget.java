@@ -152,10 +152,14 @@ public class PolygonBudget extends EventNotifierSupport {
         stopping.countDown();
     }
 
-    /** The app stopped while the request waited for its slot: nothing was sent. */
+    /** The app stopped while the request waited for its slot (or its caller withdrew it): nothing was sent. */
     public static class Stopped extends Exception {
         public Stopped() {
-            super("the app is stopping: the request was not sent");
+            this("the app is stopping: the request was not sent");
+        }
+
+        public Stopped(String why) {
+            super(why);
         }
     }
 }

@@ -45,7 +45,10 @@ public class PolygonCall {
         this.maxRetryDelayMillis = maxRetryDelayMillis;
     }
 
-    public void prepare(Exchange exchange) {
+    public void prepare(Exchange exchange) throws PolygonBudget.Stopped {
+        if (!PolygonRequest.of(exchange).stillWanted()) {
+            throw new PolygonBudget.Stopped("the caller's claim on the work lapsed: the request was not sent");
+        }
         var message = exchange.getMessage();
         // Headers from earlier steps (or an earlier attempt) must not reach Polygon as HTTP headers;
         // the error handler's attempt count must stay, or every retry would count as the first.

@@ -76,7 +76,16 @@ public abstract class PolygonRequest {
         return parkedCause;
     }
 
-    /** The app stopped while the request waited for the budget: nothing was sent. */
+    /**
+     * Whether the request is still to be sent once the budget has admitted an attempt. A caller whose
+     * hold on the work has lapsed meanwhile (a database outage longer than its claim's lease, so
+     * another instance may have taken the work) answers false: the attempt ends as a stop does, unsent.
+     */
+    public boolean stillWanted() {
+        return true;
+    }
+
+    /** The app stopped while the request waited for the budget, or the request was no longer wanted: nothing was sent. */
     public void stoppedWaiting() {
         stopped = true;
     }

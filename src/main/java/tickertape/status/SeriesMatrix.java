@@ -18,8 +18,9 @@ import tickertape.status.StatusPageView.Badge;
 import tickertape.status.StatusPageView.Data;
 
 /**
- * The page's ticker × timeframe matrix: per ticker its last 1h closes, per series its health (freshness
- * and backfill), bars, first and last bar, and its coverage and gaps over the recent window.
+ * The page's ticker × timeframe matrix: per ticker its last 1h closes and a failing splits check, per
+ * series its health (freshness and backfill), bars, first and last bar, and its coverage and gaps over
+ * the recent window.
  *
  * @param coverageDays the recent window ({@code status.quality-days})
  * @param coverageChecked when its coverage was last checked, as the legend says it
@@ -30,8 +31,19 @@ record SeriesMatrix(List<LegendItem> legend, int coverageDays, String coverageCh
     record LegendItem(Badge badge, String meaning) {
     }
 
-    /** @param lastClose null without 1h bars; @param sparkline null with fewer than two */
-    record TickerRow(String ticker, LastClose lastClose, Sparkline sparkline, List<SeriesCell> cells) {
+    /**
+     * @param lastClose null without 1h bars; @param sparkline null with fewer than two
+     * @param splitCheck null unless the ticker's last splits check failed
+     */
+    record TickerRow(String ticker, LastClose lastClose, Sparkline sparkline, SplitCheckFailure splitCheck,
+                     List<SeriesCell> cells) {
+    }
+
+    /**
+     * Why the ticker's splits were not fetched, when it was last done ("never") and when it is tried
+     * again: its bars carry on, adjusted for the splits stored before.
+     */
+    record SplitCheckFailure(String error, String lastChecked, String retryAt) {
     }
 
     /** The newest 1h close and its change since the oldest one shown, "up" or "down". */
@@ -84,6 +96,7 @@ record SeriesMatrix(List<LegendItem> legend, int coverageDays, String coverageCh
         private final Data data;
         private final Map<String, Map<String, Object>> stored = new HashMap<>();
         private final Map<String, SeriesSpan> spans = new HashMap<>();
+        private final Map<String, SplitCheckFailure> failedSplitChecks = new HashMap<>();
 
         @SuppressWarnings("unchecked")
         Builder(Data data) {
@@ -91,13 +104,21 @@ record SeriesMatrix(List<LegendItem> legend, int coverageDays, String coverageCh
             for (Map<String, Object> series : (List<Map<String, Object>>) data.report().get("series")) {
                 stored.put(series.get("ticker") + " " + series.get("timeframe"), series);
             }
+            for (Map<String, Object> check : (List<Map<String, Object>>) data.report().get("splitChecks")) {
+                if (check.get("error") != null) {
+                    Instant checked = (Instant) check.get("checkedAt");
+                    failedSplitChecks.put((String) check.get("ticker"), new SplitCheckFailure(
+                            PageText.text(check.get("error")), checked == null ? "never" : PageText.minute(checked),
+                            check.get("retryAt") == null ? "soon" : PageText.minute((Instant) check.get("retryAt"))));
+                }
+            }
             data.spans().forEach(span -> spans.put(span.ticker() + " " + span.timeframe().code(), span));
         }
 
         TickerRow row(String ticker) {
             List<Double> closes = data.closes().getOrDefault(ticker, List.of());
             return new TickerRow(ticker, lastClose(closes),
-                    Sparkline.of(ticker + ": last " + closes.size() + " 1h closes", closes),
+                    Sparkline.of(ticker + ": last " + closes.size() + " 1h closes", closes), failedSplitChecks.get(ticker),
                     Arrays.stream(Timeframe.values()).map(timeframe -> cell(ticker, timeframe)).toList());
         }
 

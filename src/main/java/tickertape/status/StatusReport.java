@@ -23,7 +23,8 @@ import tickertape.database.Database;
 
 /**
  * What {@code GET /api/v2/status} answers: the version, where the store is (never a password),
- * the configured tickers and timeframes, what the store holds per series, and the last ingestion.
+ * the configured tickers and timeframes, what the store holds per series, each ticker's splits check
+ * (a failing one with its error), and the last ingestion.
  * It is open to everyone, so it carries nothing secret.
  */
 public class StatusReport {
@@ -42,6 +43,14 @@ public class StatusReport {
               and not exists (select 1 from ingestion_run ok
                               where ok.status in ('SUCCEEDED', 'PARTIAL') and ok.started_at > r.started_at)
             order by started_at desc limit 1""";
+
+    /**
+     * Each ticker's splits check (sql/V8__splits.sql): when its splits were last fetched and, while the
+     * last fetch failed, why and when it is tried again (the failed check keeps its claim until then).
+     */
+    private static final String SPLIT_CHECKS_SQL = """
+            select ticker, checked_at, error, case when error is not null then claimed_until end as retry_at
+            from split_check order by ticker""";
 
     private final Database database;
     private final DataSource api;
@@ -71,6 +80,7 @@ public class StatusReport {
         try (Connection connection = api.getConnection()) {
             status.put("source", source(connection));
             status.put("series", series(connection));
+            status.put("splitChecks", splitChecks(connection));
             status.put("lastIngestionRun", runs.latest());
         }
         return status;
@@ -119,6 +129,22 @@ public class StatusReport {
             }
         }
         return series;
+    }
+
+    private static List<Map<String, Object>> splitChecks(Connection connection) throws SQLException {
+        List<Map<String, Object>> checks = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(SPLIT_CHECKS_SQL);
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                Map<String, Object> check = new LinkedHashMap<>();
+                check.put("ticker", rows.getString("ticker"));
+                check.put("checkedAt", Columns.instant(rows, "checked_at"));
+                check.put("error", rows.getString("error"));
+                check.put("retryAt", Columns.instant(rows, "retry_at"));
+                checks.add(check);
+            }
+        }
+        return checks;
     }
 
     private static String buildVersion() {

@@ -268,7 +268,7 @@ public abstract class IngestionTestSupport extends AppTestSupport {
     }
 
     /** The block ops add to tickers.camel.yaml for a ticker. */
-    protected static String tickerBlock(String symbol) {
+    public static String tickerBlock(String symbol) {
         return """
                 - templatedRoute:
                     routeTemplateRef: ticker
@@ -299,9 +299,13 @@ public abstract class IngestionTestSupport extends AppTestSupport {
 
     // ---------------------------------------------------------------- REST
 
-    protected HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(withOpsKey(HttpRequest.newBuilder(URI.create(baseUrl() + path))).build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** A GET with an ops key and {@code headers} (name, value, name, value...). */
+    protected HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = withOpsKey(HttpRequest.newBuilder(URI.create(baseUrl() + path)));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     protected HttpResponse<String> post(String path, String body) throws Exception {

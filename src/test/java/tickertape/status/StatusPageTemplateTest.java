@@ -43,6 +43,7 @@ class StatusPageTemplateTest {
         page.recent.add(run(3, HOSTILE, "1m", "FAILED", "HTTP 500 <script>alert('x')</script> & more"));
         page.deadLetters.add(deadLetter(7, HOSTILE, "GET /x?a=1&b=2\"><script>", "boom <b>bold</b>", null));
         page.baseUrl = "http://evil\"><script>";
+        page.splitCheck(HOSTILE, null, "HTTP 500 <script>alert(2)</script>", null);
 
         String html = render();
 
@@ -59,7 +60,27 @@ class StatusPageTemplateTest {
                 .contains("<td class=\"error\" title=\"GET /x?a&#61;1&amp;b&#61;2&quot;&gt;&lt;script&gt;\">"
                         + "boom &lt;b&gt;bold&lt;/b&gt;</td>")
                 .contains("curl -X POST -H 'Authorization: Bearer $OPS_KEY' http://evil&quot;&gt;&lt;script&gt;"
-                        + "/api/v2/data/dead-letters/7/replay");
+                        + "/api/v2/data/dead-letters/7/replay")
+                .contains("<span class=\"error\">HTTP 500 &lt;script&gt;alert(2)&lt;/script&gt;</span>");
+    }
+
+    @Test
+    void aFailingSplitsCheckShowsInItsTickersRowWithItsErrorAndWhenItIsTriedAgain() {
+        page.ticker("SPY");
+        page.ticker("UVXY");
+        page.splitCheck("SPY", NOW.minusSeconds(3600), null, null);
+        page.splitCheck("UVXY", Instant.parse("2026-12-03T21:05:00Z"), "request parked as a dead letter: HTTP 500",
+                NOW.plusSeconds(300));
+
+        String html = render();
+
+        assertThat(html).contains("<span class=\"sym\">UVXY</span></div><span class=\"muted\">no 1h bars yet</span>"
+                        + "<div class=\"split-check\" title=\"splits last fetched 2026-12-03 21:05Z; its bars carry on\">"
+                        + "<span class=\"badge bad\"><span aria-hidden=\"true\">■</span> Splits not checked</span>"
+                        + " <span class=\"error\">request parked as a dead letter: HTTP 500</span>"
+                        + " <span class=\"muted\">retried 2026-12-04 18:12Z</span></div></th>")
+                .contains("<span class=\"sym\">SPY</span></div><span class=\"muted\">no 1h bars yet</span></th>");
+        assertThat(html.split("split-check", -1)).as("the style and UVXY's line").hasSize(3);
     }
 
     @Test
@@ -237,6 +258,7 @@ class StatusPageTemplateTest {
         final List<Map<String, Object>> recent = new ArrayList<>();
         final List<Map<String, Object>> deadLetters = new ArrayList<>();
         final Map<String, List<Double>> closes = new LinkedHashMap<>();
+        final List<Map<String, Object>> splitChecks = new ArrayList<>();
         boolean storeHealthy = true;
         boolean coverageChecked = true;
         String baseUrl = "http://localhost:8080";
@@ -256,6 +278,16 @@ class StatusPageTemplateTest {
                     "firstBar", first, "lastBar", last)));
         }
 
+        /** A ticker's splits check as StatusReport reads split_check: error and retryAt null unless it failed. */
+        void splitCheck(String ticker, Instant checkedAt, String error, Instant retryAt) {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("ticker", ticker);
+            check.put("checkedAt", checkedAt);
+            check.put("error", error);
+            check.put("retryAt", retryAt);
+            splitChecks.add(check);
+        }
+
         void refusal(String message) {
             source.put("notAuthorized", new LinkedHashMap<>(Map.of("runId", 38L, "ticker", "SPY", "timeframe", "1m",
                     "message", message)));
@@ -266,6 +298,7 @@ class StatusPageTemplateTest {
             report.put("storage", new LinkedHashMap<>(Map.of("mode", "embedded", "healthy", storeHealthy)));
             report.put("tickers", tickers);
             report.put("series", series);
+            report.put("splitChecks", splitChecks);
             CoverageSummary summary = coverageChecked ? new CoverageSummary(Instant.parse("2026-11-30T05:00:00Z"),
                     Instant.parse("2026-12-04T05:00:00Z"), NOW.minusSeconds(60), coverage) : null;
             return new StatusPageView.Data(report, spans, new SessionTime(new ExchangeCalendar()), summary, 4, running,

@@ -266,6 +266,32 @@ class StatusPageTest extends AppTestSupport {
         }
     }
 
+    /**
+     * A failing splits check shows in its ticker's row, escaped (written here as SplitChecks.finish records
+     * a failure: the sandbox's splits never fail), and the other tickers' rows show none.
+     */
+    @Test
+    void aFailingSplitsCheckShowsInItsTickersRow() throws Exception {
+        await(BACKFILL, "the start's splits checks", () -> queryLong(
+                "select count(*) from split_check where checked_at is not null and claimed_until is null") == 4);
+        execute("update split_check set error = 'HTTP 500 <b>Internal</b>', claimed_until = '2030-01-02T03:04:05Z'"
+                + " where ticker = 'QQQ'");
+
+        String html = get(baseUrl() + "/").body();
+
+        Matcher row = ROW.matcher(html);
+        Map<String, String> rows = new TreeMap<>();
+        while (row.find()) {
+            rows.put(row.group(1), row.group(2));
+        }
+        assertThat(rows.get("QQQ")).containsPattern("<div class=\"split-check\" title=\"splits last fetched"
+                + " \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\dZ; its bars carry on\"><span class=\"badge bad\"><span aria-hidden=\"true\">■</span>"
+                + " Splits not checked</span> <span class=\"error\">HTTP 500 &lt;b&gt;Internal&lt;/b&gt;</span>"
+                + " <span class=\"muted\">retried 2030-01-02 03:04Z</span></div></th>");
+        assertThat(rows).hasSize(TICKERS.size()).allSatisfy((ticker, tickerRow) -> assertThat(tickerRow.contains("split-check"))
+                .as("a splits line in %s's row", ticker).isEqualTo(ticker.equals("QQQ")));
+    }
+
     @Test
     void headlessChromiumRendersTheMatrixAndAScreenshot() throws Exception {
         assumeChromium();

@@ -61,11 +61,10 @@ record AggregatesRequest(String ticker, int multiplier, String timespan, String 
         String cursorAdjustment = null;
         if (cursor != null) {
             int dot = cursor.indexOf('.');
-            if (dot < 0) {
-                throw new PolygonProblem("cursor is not one this server issued");
-            }
-            long position = AggregatesParameters.position(cursor.substring(0, dot));
-            cursorAdjustment = cursor.substring(dot + 1);
+            // A next_url issued before cursors carried the adjustment has none: "" matches no
+            // fingerprint, so it is answered 409, as its pages were the bars as stored then.
+            long position = AggregatesParameters.position(dot < 0 ? cursor : cursor.substring(0, dot));
+            cursorAdjustment = dot < 0 ? "" : cursor.substring(dot + 1);
             first = descending ? first : Math.max(first, position);
             last = descending ? Math.min(last, position) : last;
         }

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -141,7 +142,7 @@ public final class MarketBars {
         if (isClosed(query)) {
             String etag = etag(query, start, summary, format, fingerprint);
             response.setHeader("ETag", etag);
-            response.setHeader("Cache-Control", "private, max-age=" + settings.closedRangeMaxAgeSeconds());
+            response.setHeader("Cache-Control", "private, max-age=" + maxAgeSeconds(adjustment));
             if (matches(ifNoneMatch, etag)) {
                 response.setHeader(Exchange.HTTP_RESPONSE_CODE, 304);
                 response.setBody(null);
@@ -175,6 +176,18 @@ public final class MarketBars {
         Instant today = LocalDate.now(clock.withZone(Timeframe.EXCHANGE_ZONE)).atStartOfDay(Timeframe.EXCHANGE_ZONE)
                 .toInstant();
         return !query.to().isAfter(today);
+    }
+
+    /**
+     * How long a client may reuse a closed range: the setting, cut short where a split announced ahead
+     * takes effect before it ends (the page may read otherwise from then on: its ETag changes, and a
+     * cache must ask again to learn it).
+     */
+    private long maxAgeSeconds(SplitAdjustment adjustment) {
+        long setting = settings.closedRangeMaxAgeSeconds();
+        return adjustment.nextChange()
+                .map(change -> Math.max(0, Math.min(setting, Duration.between(clock.instant(), change).toSeconds())))
+                .orElse(setting);
     }
 
     /**

@@ -25,14 +25,21 @@ final class PageCursor {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** Where the page starts; a cursor that is not this server's, or is another query's, is a 400. */
+    /**
+     * Where the page starts; a cursor that is not this server's, or is another query's, is a 400. A
+     * cursor issued before cursors carried the adjustment (two parts, its checksum without the mode)
+     * comes back with none, so {@link #requireAdjustment} answers it 409 like any page read otherwise:
+     * its pages were the bars as stored then, which reads no longer serve.
+     */
     static Position decode(String cursor, RangeQuery query) {
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split("\\.");
-            if (parts.length == 3 && Long.parseLong(parts[1], 16) == query.checksum()) {
+            boolean withAdjustment = parts.length == 3;
+            long checksum = withAdjustment ? query.checksum() : query.checksumWithoutMode();
+            if ((withAdjustment || parts.length == 2) && Long.parseLong(parts[1], 16) == checksum) {
                 Instant start = Instant.ofEpochMilli(Long.parseLong(parts[0]));
                 if (!start.isBefore(query.from()) && start.isBefore(query.to())) {
-                    return new Position(start, parts[2]);
+                    return new Position(start, withAdjustment ? parts[2] : "");
                 }
             }
         } catch (IllegalArgumentException e) {

@@ -10,9 +10,21 @@ record RangeQuery(String ticker, Timeframe timeframe, Instant from, Instant to, 
 
     /** Ties a cursor to this query: a cursor from another ticker, timeframe, range or mode is refused. */
     long checksum() {
+        return crc(seriesAndRange() + '|' + adjusted);
+    }
+
+    /** The checksum of cursors issued before reads had a mode (PageCursor): the series and range alone. */
+    long checksumWithoutMode() {
+        return crc(seriesAndRange());
+    }
+
+    private String seriesAndRange() {
+        return ticker + '|' + timeframe.code() + '|' + from + '|' + to;
+    }
+
+    private static long crc(String text) {
         CRC32 crc = new CRC32();
-        crc.update((ticker + '|' + timeframe.code() + '|' + from + '|' + to + '|' + adjusted)
-                .getBytes(StandardCharsets.UTF_8));
+        crc.update(text.getBytes(StandardCharsets.UTF_8));
         return crc.getValue();
     }
 }
