@@ -108,7 +108,7 @@ class AppLifecycleIT {
         try (ZipFile jar = new ZipFile(AppProcess.JAR.toFile())) {
             Files.write(tickersFile, jar.getInputStream(jar.getEntry("routes/tickers.camel.yaml")).readAllBytes());
         }
-        Files.writeString(tickersFile, tickerBlock("DIA"), StandardOpenOption.APPEND);
+        Files.writeString(tickersFile, AppTestSupport.tickerBlock("DIA"), StandardOpenOption.APPEND);
 
         try (AppProcess app = AppProcess.start(AppProcess.emptyWorkDir(temp), Map.of(
                 "TICKERTAPE_ROUTES_DIR", opsRoutes.toString(), "TICKERTAPE_ROUTES_RELOAD", "true"))) {
@@ -121,7 +121,7 @@ class AppLifecycleIT {
                     .noneMatch(location -> location.endsWith("/tickers.camel.yaml"));
             assertServesTheSandboxBars(app, "DIA");
 
-            Files.writeString(tickersFile, tickerBlock("XLE"), StandardOpenOption.APPEND);
+            Files.writeString(tickersFile, AppTestSupport.tickerBlock("XLE"), StandardOpenOption.APPEND);
             long deadline = System.nanoTime() + START.toNanos();
             while (!tickers(app).contains("XLE")) {
                 assertThat(System.nanoTime()).as("XLE added while running\n" + app.output()).isLessThan(deadline);
@@ -184,17 +184,6 @@ class AppLifecycleIT {
         assertThat(bar.path("low").asDouble()).isEqualTo(sandboxBar.low());
         assertThat(bar.path("close").asDouble()).isEqualTo(sandboxBar.close());
         assertThat(bar.path("volume").asDouble()).isEqualTo(sandboxBar.volume());
-    }
-
-    private static String tickerBlock(String symbol) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: ticker
-                    routeId: ticker-%s
-                    parameters:
-                      - name: symbol
-                        value: %s
-                """.formatted(symbol, symbol);
     }
 
     @Test
