@@ -385,7 +385,7 @@ class AppLifecycleIT {
         try (AppProcess app = AppProcess.start(AppProcess.newWorkDir(temp), Map.of("DATABASE_URL", url))) {
             Optional<Integer> exit = app.awaitExit(Duration.ofSeconds(30));
             assertThat(exit).as(app.output()).isPresent();
-            assertThat(exit.get()).isNotZero();
+            assertThat(exit.get()).as("the exit code of a start-up error (README)").isEqualTo(2);
             String output = app.output();
             assertThat(output).contains("tickertape: Cannot connect to the database at jdbc:postgresql://127.0.0.1:"
                     + closedPort + "/market");
@@ -401,7 +401,7 @@ class AppLifecycleIT {
                     AppProcess.freePort())) {
                 Optional<Integer> exit = app.awaitExit(Duration.ofSeconds(30));
                 assertThat(exit).as(app.output()).isPresent();
-                assertThat(exit.get()).isNotZero();
+                assertThat(exit.get()).as("the exit code of a start-up error (README)").isEqualTo(2);
                 assertThat(app.output()).contains("Port " + port + " is already in use")
                         .contains("TICKERTAPE_HTTP_PORT");
             }
@@ -420,7 +420,7 @@ class AppLifecycleIT {
         try (AppProcess app = AppProcess.start(workDir, migrationsFromSql)) {
             Optional<Integer> exit = app.awaitExit(START);
             assertThat(exit).as(app.output()).isPresent();
-            assertThat(exit.get()).isNotZero();
+            assertThat(exit.get()).as("the exit code of a start-up error (README)").isEqualTo(2);
             assertThat(app.output()).contains("Database migration failed").contains("V900__broken.sql");
         }
         Files.delete(workDir.resolve("sql/V900__broken.sql"));
