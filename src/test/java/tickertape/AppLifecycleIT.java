@@ -108,7 +108,7 @@ class AppLifecycleIT {
         try (ZipFile jar = new ZipFile(AppProcess.JAR.toFile())) {
             Files.write(tickersFile, jar.getInputStream(jar.getEntry("routes/tickers.camel.yaml")).readAllBytes());
         }
-        Files.writeString(tickersFile, tickerBlock("DIA"), StandardOpenOption.APPEND);
+        Files.writeString(tickersFile, AppTestSupport.tickerBlock("DIA"), StandardOpenOption.APPEND);
 
         try (AppProcess app = AppProcess.start(AppProcess.emptyWorkDir(temp), Map.of(
                 "TICKERTAPE_ROUTES_DIR", opsRoutes.toString(), "TICKERTAPE_ROUTES_RELOAD", "true"))) {
@@ -121,7 +121,7 @@ class AppLifecycleIT {
                     .noneMatch(location -> location.endsWith("/tickers.camel.yaml"));
             assertServesTheSandboxBars(app, "DIA");
 
-            Files.writeString(tickersFile, tickerBlock("XLE"), StandardOpenOption.APPEND);
+            Files.writeString(tickersFile, AppTestSupport.tickerBlock("XLE"), StandardOpenOption.APPEND);
             long deadline = System.nanoTime() + START.toNanos();
             while (!tickers(app).contains("XLE")) {
                 assertThat(System.nanoTime()).as("XLE added while running\n" + app.output()).isLessThan(deadline);
@@ -184,17 +184,6 @@ class AppLifecycleIT {
         assertThat(bar.path("low").asDouble()).isEqualTo(sandboxBar.low());
         assertThat(bar.path("close").asDouble()).isEqualTo(sandboxBar.close());
         assertThat(bar.path("volume").asDouble()).isEqualTo(sandboxBar.volume());
-    }
-
-    private static String tickerBlock(String symbol) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: ticker
-                    routeId: ticker-%s
-                    parameters:
-                      - name: symbol
-                        value: %s
-                """.formatted(symbol, symbol);
     }
 
     @Test
@@ -396,7 +385,7 @@ class AppLifecycleIT {
         try (AppProcess app = AppProcess.start(AppProcess.newWorkDir(temp), Map.of("DATABASE_URL", url))) {
             Optional<Integer> exit = app.awaitExit(Duration.ofSeconds(30));
             assertThat(exit).as(app.output()).isPresent();
-            assertThat(exit.get()).isNotZero();
+            assertThat(exit.get()).as("the exit code of a start-up error (README)").isEqualTo(2);
             String output = app.output();
             assertThat(output).contains("tickertape: Cannot connect to the database at jdbc:postgresql://127.0.0.1:"
                     + closedPort + "/market");
@@ -412,7 +401,7 @@ class AppLifecycleIT {
                     AppProcess.freePort())) {
                 Optional<Integer> exit = app.awaitExit(Duration.ofSeconds(30));
                 assertThat(exit).as(app.output()).isPresent();
-                assertThat(exit.get()).isNotZero();
+                assertThat(exit.get()).as("the exit code of a start-up error (README)").isEqualTo(2);
                 assertThat(app.output()).contains("Port " + port + " is already in use")
                         .contains("TICKERTAPE_HTTP_PORT");
             }
@@ -431,7 +420,7 @@ class AppLifecycleIT {
         try (AppProcess app = AppProcess.start(workDir, migrationsFromSql)) {
             Optional<Integer> exit = app.awaitExit(START);
             assertThat(exit).as(app.output()).isPresent();
-            assertThat(exit.get()).isNotZero();
+            assertThat(exit.get()).as("the exit code of a start-up error (README)").isEqualTo(2);
             assertThat(app.output()).contains("Database migration failed").contains("V900__broken.sql");
         }
         Files.delete(workDir.resolve("sql/V900__broken.sql"));

@@ -3,6 +3,7 @@ package tickertape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -72,6 +73,35 @@ public abstract class AppTestSupport extends CamelMainTestSupport {
         Properties properties = new Properties();
         properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
         return properties;
+    }
+
+    /** A copy of routes/ without its tickers file, for a test to write its own blocks into. */
+    public static Path copyOfRoutesWithoutTickers() {
+        try {
+            Path copy = Files.createTempDirectory("tickertape-routes-");
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
+                for (Path file : files) {
+                    if (!file.getFileName().toString().equals("tickers.camel.yaml")) {
+                        Files.copy(file, copy.resolve(file.getFileName()));
+                    }
+                }
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The block ops add to routes/tickers.camel.yaml for a ticker. */
+    public static String tickerBlock(String symbol) {
+        return """
+                - templatedRoute:
+                    routeTemplateRef: ticker
+                    routeId: ticker-%s
+                    parameters:
+                      - name: symbol
+                        value: %s
+                """.formatted(symbol, symbol);
     }
 
     /** A setting as application.properties gives it (environment included), read as the app reads it. */

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -17,17 +13,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import tickertape.api.market.ApiTestSupport;
-import tickertape.ingest.RunTrigger;
-import tickertape.ingest.SeriesPlanner;
 import tickertape.keys.Role;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
@@ -40,38 +31,14 @@ import tickertape.sandbox.SyntheticBars;
  * the roll-ups of the stored 1m bars; and Polygon's official JavaScript client reads it unchanged.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PolygonCompatibleTest extends ApiTestSupport {
+class PolygonCompatibleTest extends FakePolygonApiTestSupport {
     private static final String TICKER = "PCMP";
     private static final LocalDate FIRST_DAY = LocalDate.of(2024, 3, 4);
     private static final LocalDate LAST_DAY = LocalDate.of(2024, 3, 5);
     private static final String RANGE = "/v2/aggs/ticker/" + TICKER + "/range/%d/%s/" + FIRST_DAY + "/" + LAST_DAY;
     private static final Path JS = Path.of("src/test/js");
 
-    // Assigned while the test support's constructor asks for the properties (no initialisers: see AppTestSupport).
-    private FakePolygon fake;
     private boolean ingested;
-
-    @Override
-    protected Properties extraProperties() {
-        fake = new FakePolygon("pk_polygon_compatible_test");
-        Properties properties = new Properties();
-        properties.put("polygon.api-key", fake.expectedKey());
-        properties.put("polygon.base-url", fake.baseUrl());
-        properties.put("polygon.requests-per-window", "100");
-        properties.put("polygon.budget-window-millis", "1000");
-        // small pages, so the ingestion itself follows next_url too
-        properties.put("polygon.page-limit", "500");
-        // no configured tickers: only what this test ingests is in the store
-        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
-        return properties;
-    }
-
-    @AfterAll
-    void closeFake() {
-        if (fake != null) {
-            fake.close();
-        }
-    }
 
     /** Once per class (Camel's context exists only from here on): the two days of 1m bars, ingested from the fake. */
     @BeforeEach
@@ -80,15 +47,12 @@ class PolygonCompatibleTest extends ApiTestSupport {
             return;
         }
         addTicker(TICKER);
-        Instant from = FIRST_DAY.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
-        Instant to = LAST_DAY.plusDays(1).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant().minusMillis(1);
-        SeriesPlanner planner = context.getRegistry().lookupByNameAndType("seriesPlanner", SeriesPlanner.class);
-        template.sendBody("direct:queue-jobs", List.of(planner.window(RunTrigger.MANUAL, TICKER, Timeframe.M1, from, to)));
+        ingest(TICKER, FIRST_DAY, LAST_DAY, Timeframe.M1);
         SyntheticBars source = new SyntheticBars(new ExchangeCalendar());
         long expected = source.minuteBars(TICKER, FIRST_DAY).size() + source.minuteBars(TICKER, LAST_DAY).size();
         assertThat(expected).isGreaterThan(1000);
-        await(Duration.ofSeconds(90), expected + " bars of " + TICKER, () -> queryLong(
-                "select count(*) from market_bar where ticker = '" + TICKER + "' and timeframe = '1m'") == expected);
+        assertThat(queryLong("select count(*) from market_bar where ticker = '" + TICKER + "' and timeframe = '1m'"))
+                .as("1m bars of %s", TICKER).isEqualTo(expected);
         ingested = true;
     }
 
@@ -113,7 +77,7 @@ class PolygonCompatibleTest extends ApiTestSupport {
 
     @Test
     void multiplesAreTheRollUpsOfTheStoredMinuteBarsAndPolygons() throws Exception {
-        List<JsonNode> minutes = results(pages(baseUrl() + String.format(RANGE, 1, "minute") + "?limit=50000", true));
+        List<JsonNode> minutes = results(baseUrl() + String.format(RANGE, 1, "minute") + "?limit=50000", true);
         SoftAssertions soft = new SoftAssertions();
         for (Object[] multiple : new Object[][] {{5, "minute", 5L}, {15, "minute", 15L}, {2, "hour", 120L},
                 {1, "hour", 60L}, {90, "minute", 90L}}) {
@@ -121,7 +85,7 @@ class PolygonCompatibleTest extends ApiTestSupport {
             String timespan = (String) multiple[1];
             long bucketMinutes = (long) multiple[2];
             String path = String.format(RANGE, multiplier, timespan) + "?limit=50000";
-            List<JsonNode> ours = results(pages(baseUrl() + path, true));
+            List<JsonNode> ours = results(baseUrl() + path, true);
             List<Map<String, Double>> expected = rollUp(minutes, bucketMinutes);
             String what = multiplier + "/" + timespan;
             soft.assertThat(ours).as(what + " bars").hasSameSizeAs(expected);
@@ -134,7 +98,7 @@ class PolygonCompatibleTest extends ApiTestSupport {
                                     field.equals("vw") ? 1e-6 : 1e-9 * Math.max(1, Math.abs(rolled.get(field)))));
                 }
             }
-            List<JsonNode> polygons = results(pages(fake.baseUrl() + path, false));
+            List<JsonNode> polygons = results(fake.baseUrl() + path, false);
             soft.assertThat(ours).as(what + " bars as Polygon's").hasSameSizeAs(polygons);
             for (int i = 0; i < Math.min(ours.size(), polygons.size()); i++) {
                 compareBar(soft, what + " bar " + i, ours.get(i), polygons.get(i));
@@ -150,7 +114,7 @@ class PolygonCompatibleTest extends ApiTestSupport {
                 .isTrue();
         installClient();
         String key = apiKey(Role.ML);
-        List<JsonNode> stored = results(pages(baseUrl() + String.format(RANGE, 1, "minute") + "?limit=50000", true));
+        List<JsonNode> stored = results(baseUrl() + String.format(RANGE, 1, "minute") + "?limit=50000", true);
 
         for (String limit : new String[] {null, "700"}) {
             List<String> command = new ArrayList<>(List.of("node", "list-aggregates.mjs", baseUrl(), TICKER, "1", "minute",
@@ -185,28 +149,6 @@ class PolygonCompatibleTest extends ApiTestSupport {
 
     // ------------------------------------------------------------------------------------------
 
-    /** All pages of a request, following next_url; ours with an ML key as Bearer, Polygon's with the fake's. */
-    private List<JsonNode> pages(String url, boolean ours) throws Exception {
-        List<JsonNode> pages = new ArrayList<>();
-        String next = url;
-        while (next != null) {
-            assertThat(pages.size()).as("pages of " + url).isLessThan(100);
-            String key = ours ? apiKey(Role.ML) : fake.expectedKey();
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(next))
-                    .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(next + ": " + response.body()).isEqualTo(200);
-            JsonNode page = JSON.readTree(response.body());
-            pages.add(page);
-            next = page.hasNonNull("next_url") ? page.path("next_url").asText() : null;
-            if (ours && next != null) {
-                assertThat(next).as("next_url").startsWith(baseUrl()).doesNotContainIgnoringCase("apikey")
-                        .doesNotContain(key);
-            }
-        }
-        return pages;
-    }
-
     private static void comparePage(SoftAssertions soft, String what, JsonNode ours, JsonNode theirs) {
         for (String field : List.of("ticker", "queryCount", "resultsCount", "adjusted", "status", "count")) {
             soft.assertThat(ours.path(field)).as(what + " " + field).isEqualTo(theirs.path(field));
@@ -240,12 +182,6 @@ class PolygonCompatibleTest extends ApiTestSupport {
                 soft.assertThat(ours.path(field).asDouble()).as(what + " " + field).isEqualTo(theirs.path(field).asDouble());
             }
         }
-    }
-
-    private static List<JsonNode> results(List<JsonNode> pages) {
-        List<JsonNode> bars = new ArrayList<>();
-        pages.forEach(page -> page.path("results").forEach(bars::add));
-        return bars;
     }
 
     /**
@@ -303,9 +239,5 @@ class PolygonCompatibleTest extends ApiTestSupport {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private String apiKey(Role role) throws Exception {
-        return key(context.getRegistry().findSingleByType(tickertape.keys.ApiKeys.class), role);
     }
 }

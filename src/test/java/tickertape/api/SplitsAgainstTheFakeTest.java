@@ -3,25 +3,16 @@ package tickertape.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Properties;
 import org.assertj.core.api.SoftAssertions;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import tickertape.api.market.ApiTestSupport;
-import tickertape.ingest.RunTrigger;
-import tickertape.ingest.SeriesPlanner;
 import tickertape.ingest.TickerRoutes;
 import tickertape.keys.Role;
 import tickertape.market.Timeframe;
@@ -34,35 +25,14 @@ import tickertape.polygon.FakePolygon;
  * across the execution date, and our raw reads its raw answer, for 1m, a rolled-up timeframe (15m) and 1d.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SplitsAgainstTheFakeTest extends ApiTestSupport {
+class SplitsAgainstTheFakeTest extends FakePolygonApiTestSupport {
     private static final String TICKER = "SPLX";
     private static final LocalDate BEFORE = LocalDate.of(2024, 3, 4);
     private static final LocalDate EXECUTION = LocalDate.of(2024, 3, 5);
     private static final long EXECUTION_MIDNIGHT = EXECUTION.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant().toEpochMilli();
     private static final String RANGE = "/v2/aggs/ticker/" + TICKER + "/range/%d/%s/" + BEFORE + "/" + EXECUTION;
 
-    // Assigned while the test support's constructor asks for the properties (no initialisers: see AppTestSupport).
-    private FakePolygon fake;
     private boolean ingested;
-
-    @Override
-    protected Properties extraProperties() {
-        fake = new FakePolygon("pk_splits_against_the_fake");
-        Properties properties = new Properties();
-        properties.put("polygon.api-key", fake.expectedKey());
-        properties.put("polygon.base-url", fake.baseUrl());
-        properties.put("polygon.requests-per-window", "100");
-        properties.put("polygon.budget-window-millis", "1000");
-        properties.put("camel.main.routes-include-pattern", ROUTES_WITHOUT_TICKERS);
-        return properties;
-    }
-
-    @AfterAll
-    void closeFake() {
-        if (fake != null) {
-            fake.close();
-        }
-    }
 
     /** Once per class: the two days' 1m and 1d bars ingested, the ticker's splits fetched. */
     @BeforeEach
@@ -72,7 +42,13 @@ class SplitsAgainstTheFakeTest extends ApiTestSupport {
         }
         addTicker(TICKER);
         fake.split(TICKER, EXECUTION, 10, 1);
-        ingest(BEFORE, EXECUTION);
+        ingest(TICKER, BEFORE, EXECUTION, Timeframe.M1, Timeframe.D1);
+        int minutes = results(fake.baseUrl() + "/v2/aggs/ticker/" + TICKER + "/range/1/minute/" + BEFORE + "/" + EXECUTION
+                + "?limit=50000&adjusted=false", false).size();
+        assertThat(minutes).isGreaterThan(100);
+        String bars = "select count(*) from market_bar where ticker = '" + TICKER + "' and timeframe = ";
+        assertThat(queryLong(bars + "'1m'")).as("1m bars").isEqualTo(minutes);
+        assertThat(queryLong(bars + "'1d'")).as("1d bars").isEqualTo(2);
         template.sendBody("seda:fetch-splits?waitForTaskToComplete=Always", new TickerRoutes.TickerBlock(TICKER, null));
         assertThat(queryLong("select count(*) from split where ticker = '" + TICKER + "' and execution_date = '"
                 + EXECUTION + "' and split_from = 10 and split_to = 1")).as("the split fetched").isEqualTo(1);
@@ -111,38 +87,6 @@ class SplitsAgainstTheFakeTest extends ApiTestSupport {
     }
 
     // ------------------------------------------------------------------------------------------
-
-    private void ingest(LocalDate first, LocalDate last) throws Exception {
-        Instant from = first.atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant();
-        Instant to = last.plusDays(1).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant().minusMillis(1);
-        SeriesPlanner planner = context.getRegistry().lookupByNameAndType("seriesPlanner", SeriesPlanner.class);
-        template.sendBody("direct:queue-jobs", List.of(planner.window(RunTrigger.MANUAL, TICKER, Timeframe.M1, from, to),
-                planner.window(RunTrigger.MANUAL, TICKER, Timeframe.D1, from, to)));
-        int minutes = results(fake.baseUrl() + "/v2/aggs/ticker/" + TICKER + "/range/1/minute/" + first + "/" + last
-                + "?limit=50000&adjusted=false", false).size();
-        assertThat(minutes).isGreaterThan(100);
-        String bars = "select count(*) from market_bar where ticker = '" + TICKER + "' and ts >= '" + from + "' and ts < '"
-                + to + "' and timeframe = ";
-        await(Duration.ofSeconds(90), minutes + " 1m bars and the 2 1d bars",
-                () -> queryLong(bars + "'1m'") == minutes && queryLong(bars + "'1d'") == 2);
-    }
-
-    /** Every bar of a request, following next_url; ours with an ML key, the fake's with its key. */
-    private List<JsonNode> results(String url, boolean ours) throws Exception {
-        List<JsonNode> bars = new ArrayList<>();
-        String next = url;
-        for (int pages = 0; next != null; pages++) {
-            assertThat(pages).as("pages of " + url).isLessThan(100);
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(next))
-                    .header("Authorization", "Bearer " + (ours ? apiKey() : fake.expectedKey()))
-                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(next + ": " + response.body()).isEqualTo(200);
-            JsonNode page = JSON.readTree(response.body());
-            page.path("results").forEach(bars::add);
-            next = page.hasNonNull("next_url") ? page.path("next_url").asText() : null;
-        }
-        return bars;
-    }
 
     /** Our /api/v2/data/market bars of the range, as Polygon's fields (t o h l c v vw n). */
     private List<JsonNode> marketBars(String timeframe, boolean adjusted) throws Exception {
@@ -188,9 +132,5 @@ class SplitsAgainstTheFakeTest extends ApiTestSupport {
                 }
             }
         }
-    }
-
-    private String apiKey() throws Exception {
-        return key(context.getRegistry().findSingleByType(tickertape.keys.ApiKeys.class), Role.ML);
     }
 }

@@ -2,7 +2,6 @@ package tickertape.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,14 +12,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tickertape.AppTestSupport;
-import tickertape.ingest.TickerRoutes;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
@@ -49,29 +46,24 @@ class ClusterBudgetTest {
 
     private final FakePolygon fake = new FakePolygon("pk_cluster_" + System.nanoTime(),
             Clock.fixed(midnight(LAST.plusDays(1)), ZoneOffset.UTC));
-    private Instances instances;
-
-    @AfterEach
-    void stopEverything() throws IOException {
-        if (instances != null) {
-            instances.close();
-        }
-        fake.close();
-    }
+    @RegisterExtension
+    final Instances instances = Instances.against(fake, Map.of(
+            "polygon.requests-per-window", String.valueOf(REQUESTS_PER_WINDOW),
+            "polygon.budget-window-millis", String.valueOf(BUDGET_WINDOW.toMillis()),
+            "polygon.retry-delay-millis", "20",
+            "polygon.max-retry-delay-millis", "1500",
+            "polygon.page-limit", String.valueOf(PAGE_LIMIT),
+            "ingest.batch-rows", "1",
+            "tickertape.backfill-from", FIRST.toString(),
+            // no healing while a test runs: what is fetched, the tickers' start plans
+            "ingest.heal-interval-millis", String.valueOf(Duration.ofHours(1).toMillis())));
 
     @Test
     void twoInstancesShareOneBudgetAskForWhatOneWouldAndStoreTheSource() throws Exception {
         fake.failMatching("/range/1/minute/", FAULTS, Fault.INTERNAL_SERVER_ERROR);
-        instances = new Instances(settings());
-        List<Main> both = List.of(instances.start(), instances.start());
-        for (String symbol : TICKERS) {
-            instances.execute("insert into ticker(symbol, active) values ('" + symbol + "', true)");
-        }
-        // What each ticker's route does when it starts: plan its backfill and queue it.
-        for (int i = 0; i < TICKERS.size(); i++) {
-            both.get(i % 2).getCamelContext().createProducerTemplate().sendBody("seda:ticker-started",
-                    new TickerRoutes.TickerBlock(TICKERS.get(i), FIRST.toString()));
-        }
+        // two tickers' blocks in each instance's tickers file: each backfills its own from its start
+        instances.startWithTickers(AppTestSupport.tickerBlock(TICKERS.get(0)), AppTestSupport.tickerBlock(TICKERS.get(2)));
+        instances.startWithTickers(AppTestSupport.tickerBlock(TICKERS.get(1)), AppTestSupport.tickerBlock(TICKERS.get(3)));
 
         Instances.await(BACKFILLED, "every series to be whole, no run open", () -> TICKERS.stream().allMatch(this::whole)
                 && instances.queryLong("select count(*) from ingestion_run where status = 'RUNNING'") == 0);
@@ -96,16 +88,11 @@ class ClusterBudgetTest {
 
     @Test
     void aStopEndsAWaitForTheBudgetAtOnceAndTheWaitingRunIsClosedWithTheReason() throws Exception {
-        Map<String, String> settings = new HashMap<>(settings());
-        settings.put("polygon.requests-per-window", "1");
-        settings.put("polygon.budget-window-millis", String.valueOf(Duration.ofHours(1).toMillis()));
-        instances = new Instances(settings);
-        Main app = instances.start();
-        instances.execute("insert into ticker(symbol, active) values ('SPY', true)");
-        // two runs (1m and 1d) and the splits check, and a budget of one request an hour: one is
-        // answered, the others wait
-        app.getCamelContext().createProducerTemplate().sendBody("seda:ticker-started",
-                new TickerRoutes.TickerBlock("SPY", FIRST.toString()));
+        // the ticker's two runs (1m and 1d) and its splits check at its start, and a budget of one request
+        // an hour: one is answered, the others wait
+        Main app = instances.startWithTickers(Map.of("polygon.requests-per-window", "1",
+                "polygon.budget-window-millis", String.valueOf(Duration.ofHours(1).toMillis())),
+                AppTestSupport.tickerBlock("SPY"));
         Instances.await(BACKFILLED, "the first request to be answered and the others to wait", () -> fake.requestCount() == 1
                 && instances.queryLong("select count(*) from ingestion_run") == 2
                 && instances.queryLong("select count(*) from split_check") == 1);
@@ -118,32 +105,16 @@ class ClusterBudgetTest {
                 .isLessThan(Duration.ofSeconds(10));
         assertThat(fake.requestCount()).as("nothing sent past the budget").isEqualTo(1);
         assertThat(instances.queryLong("select count(*) from ingestion_run where status = 'RUNNING'")).isZero();
+        boolean splitsAnswered = fake.requests().get(0).pathAndQuery().startsWith("/v3/reference/splits");
         assertThat(instances.queryLong("select count(*) from ingestion_run where api_calls = 0"
                 + " and error like 'stopped: the app was shut down during this run%'"))
                 .as("the runs that waited are closed by the stopping app")
                 .isEqualTo(instances.queryLong("select count(*) from ingestion_run where api_calls = 0"))
-                .isPositive();
-        boolean splitsAnswered = fake.requests().get(0).pathAndQuery().startsWith("/v3/reference/splits");
+                .as("both runs waited if the splits were answered, else the other one")
+                .isEqualTo(splitsAnswered ? 2 : 1);
         assertThat(instances.queryLong("select count(*) from split_check where claimed_until is null"
                 + " and checked_at is " + (splitsAnswered ? "not null" : "null") + " and error is null"))
                 .as("the splits check: stored if answered, else its claim released; no error").isEqualTo(1);
-    }
-
-    private Map<String, String> settings() {
-        return Map.ofEntries(
-                // no ticker blocks: the test gives each instance its tickers
-                Map.entry("camel.main.routes-include-pattern", AppTestSupport.ROUTES_WITHOUT_TICKERS),
-                Map.entry("polygon.api-key", fake.expectedKey()),
-                Map.entry("polygon.base-url", fake.baseUrl()),
-                Map.entry("polygon.requests-per-window", String.valueOf(REQUESTS_PER_WINDOW)),
-                Map.entry("polygon.budget-window-millis", String.valueOf(BUDGET_WINDOW.toMillis())),
-                Map.entry("polygon.retry-delay-millis", "20"),
-                Map.entry("polygon.max-retry-delay-millis", "1500"),
-                Map.entry("polygon.page-limit", String.valueOf(PAGE_LIMIT)),
-                Map.entry("ingest.batch-rows", "1"),
-                Map.entry("tickertape.backfill-from", FIRST.toString()),
-                // no scheduled repair while the test runs
-                Map.entry("quality.repair-enabled", "false"));
     }
 
     /** What one instance asks for a ticker's week: its minute pages and one daily page. */

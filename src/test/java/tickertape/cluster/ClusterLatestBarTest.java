@@ -15,12 +15,14 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.main.Main;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tickertape.AppTestSupport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tickertape.ingest.IngestionJob;
 import tickertape.ingest.RunTrigger;
+import tickertape.ingest.RunsEnded;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
 import tickertape.market.ExchangeCalendar;
@@ -45,23 +47,11 @@ class ClusterLatestBarTest {
 
     private final FakePolygon fake = new FakePolygon("pk_latest_" + System.nanoTime(),
             Clock.fixed(midnight(WEDNESDAY.plusDays(1)), ZoneOffset.UTC));
-    private Instances instances;
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (instances != null) {
-            instances.close();
-        }
-        fake.close();
-    }
+    @RegisterExtension
+    final Instances instances = Instances.against(fake, Map.of());
 
     @Test
     void barsIngestedThroughOneInstanceAreTheLatestTheOtherServes() throws Exception {
-        instances = new Instances(Map.of(
-                "camel.main.routes-include-pattern", AppTestSupport.ROUTES_WITHOUT_TICKERS,
-                "polygon.api-key", fake.expectedKey(),
-                "polygon.base-url", fake.baseUrl(),
-                "quality.repair-enabled", "false"));
         Main writer = instances.start();
         Main reader = instances.start();
         instances.execute("insert into ticker(symbol, active) values ('" + TICKER + "', true)");
@@ -77,14 +67,16 @@ class ClusterLatestBarTest {
                 () -> latestStart(reader, key) == wednesdaysLast);
     }
 
-    /** Ingests the day's minutes through {@code app} and waits for its run to end. */
+    /** Ingests the day's minutes through {@code app} and waits for its run to succeed. */
     private void ingest(Main app, LocalDate day) throws Exception {
-        long before = instances.queryLong("select count(*) from ingestion_run where status = 'SUCCEEDED'");
+        long before = instances.queryLong("select coalesce(max(id), 0) from ingestion_run");
+        NotifyBuilder ended = RunsEnded.after(app.getCamelContext(), 1);
         app.getCamelContext().createProducerTemplate().sendBody("direct:queue-jobs", List.of(
                 new IngestionJob(RunTrigger.MANUAL, TICKER, Timeframe.M1, midnight(day), midnight(day.plusDays(1)).minusMillis(1),
                         false)));
-        Instances.await(RUN_TIMEOUT, "the run of " + day + " to succeed", () -> instances.queryLong(
-                "select count(*) from ingestion_run where status = 'SUCCEEDED'") > before);
+        assertThat(ended.matches(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the run of %s ended", day).isTrue();
+        assertThat(instances.queryText("select string_agg(status, ',') from ingestion_run where id > " + before))
+                .as("the run of %s", day).isEqualTo("SUCCEEDED");
     }
 
     /** The start (Unix ms) of the latest 1m bar {@code app} serves. */

@@ -3,7 +3,7 @@ package tickertape.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,17 +12,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.quartz.QuartzMessage;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCreatedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeFailedEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quartz.JobExecutionContext;
 import org.quartz.TriggerKey;
-import org.quartz.impl.SchedulerRepository;
+import tickertape.AppTestSupport;
 
 /**
  * Two instances on one database, both with the same ticker refreshed every two seconds and a repair
@@ -36,33 +35,22 @@ class ClusterScheduleTest {
     private static final int FIRES = 4;
     private static final Duration FIRED = Duration.ofSeconds(90);
 
-    private Instances instances;
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (instances != null) {
-            instances.close();
-        }
-    }
+    @RegisterExtension
+    final Instances instances = Instances.of(Map.of(
+            "camel.main.routes-include-pattern", "file:" + routesWithTicker() + "/*.camel.yaml",
+            "tickertape.refresh-schedule", "0/2 * * * * ?",
+            "quality.repair-enabled", "true",
+            "quality.repair-schedule", "0/2 * * * * ?",
+            "tickertape.backfill-from", "P1D"));
 
     @Test
     void eachScheduledFireRunsOnOneInstance() throws Exception {
-        instances = new Instances(Map.of(
-                "camel.main.routes-include-pattern", "file:" + routesWithTicker() + "/*.camel.yaml",
-                "tickertape.refresh-schedule", "0/2 * * * * ?",
-                "quality.repair-enabled", "true",
-                "quality.repair-schedule", "0/2 * * * * ?",
-                "tickertape.backfill-from", "P1D"));
         List<Fire> fires = new CopyOnWriteArrayList<>();
         List<String> failedRepairs = new CopyOnWriteArrayList<>();
-        CamelContext first = instances.start(context -> {
+        instances.start(context -> {
             countFires(context, fires);
             recordFailedRepairs(context, failedRepairs);
-        }).getCamelContext();
-        // In production each instance is a JVM of its own. In this one, Quartz would hand the second
-        // instance the first one's scheduler (one per name in a JVM): forget it, so each has its own.
-        SchedulerRepository.getInstance().remove(first.getComponent("quartz", QuartzComponent.class).getScheduler()
-                .getSchedulerName());
+        });
         Date secondStarting = new Date();
         instances.start(context -> {
             countFires(context, fires);
@@ -85,31 +73,22 @@ class ClusterScheduleTest {
     }
 
     /** routes/ with a ticker block and an inactive one, as both instances would read them from one share. */
-    private static Path routesWithTicker() throws IOException {
-        Path copy = Files.createTempDirectory("tickertape-routes-");
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
-            for (Path file : files) {
-                if (!file.getFileName().toString().equals("tickers.camel.yaml")) {
-                    Files.copy(file, copy.resolve(file.getFileName()));
-                }
-            }
+    private static Path routesWithTicker() {
+        Path copy = AppTestSupport.copyOfRoutesWithoutTickers();
+        try {
+            Files.writeString(copy.resolve("tickers.camel.yaml"), AppTestSupport.tickerBlock("SPY") + """
+                    - templatedRoute:
+                        routeTemplateRef: ticker
+                        routeId: ticker-IDLE
+                        parameters:
+                          - name: symbol
+                            value: IDLE
+                          - name: active
+                            value: "false"
+                    """);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Files.writeString(copy.resolve("tickers.camel.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: ticker
-                    routeId: ticker-SPY
-                    parameters:
-                      - name: symbol
-                        value: SPY
-                - templatedRoute:
-                    routeTemplateRef: ticker
-                    routeId: ticker-IDLE
-                    parameters:
-                      - name: symbol
-                        value: IDLE
-                      - name: active
-                        value: "false"
-                """);
         return copy;
     }
 

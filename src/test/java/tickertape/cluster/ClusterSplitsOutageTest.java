@@ -2,10 +2,6 @@ package tickertape.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,10 +12,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tickertape.AppTestSupport;
-import tickertape.ingest.IngestionTestSupport;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
 import tickertape.polygon.FakePolygon.Fault;
@@ -45,35 +40,21 @@ class ClusterSplitsOutageTest {
 
     private final FakePolygon fake = new FakePolygon("pk_splits_outage_" + System.nanoTime(),
             Clock.fixed(LAST.plusDays(1).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant(), ZoneOffset.UTC));
-    private Instances instances;
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (instances != null) {
-            instances.close();
-        }
-        fake.close();
-    }
+    @RegisterExtension
+    final Instances instances = Instances.against(fake, Map.of(
+            "polygon.requests-per-window", "10",
+            "polygon.budget-window-millis", "500",
+            "polygon.retry-delay-millis", String.valueOf(RETRY_DELAY.toMillis()),
+            "tickertape.backfill-from", FIRST.toString(),
+            "ingest.heal-interval-millis", "300",
+            "ingest.run-lease", LEASE.toString(),
+            "ingest.lease-renew-millis", "500",
+            "ingest.retry-failed-after", "PT1H"));
 
     @Test
     void aCheckWhoseClaimLapsedInAnOutageIsMadeOnceAfterItByOneInstance() throws Exception {
-        instances = new Instances(Map.ofEntries(
-                Map.entry("camel.main.routes-include-pattern",
-                        AppTestSupport.ROUTES_WITHOUT_TICKERS + ",file:" + tickersFile("SPY")),
-                Map.entry("polygon.api-key", fake.expectedKey()),
-                Map.entry("polygon.base-url", fake.baseUrl()),
-                Map.entry("polygon.requests-per-window", "10"),
-                Map.entry("polygon.budget-window-millis", "500"),
-                Map.entry("polygon.retry-delay-millis", String.valueOf(RETRY_DELAY.toMillis())),
-                Map.entry("tickertape.backfill-from", FIRST.toString()),
-                Map.entry("tickertape.refresh-schedule", "0 0 0 1 1 ?"),
-                Map.entry("quality.repair-enabled", "false"),
-                Map.entry("ingest.heal-interval-millis", "300"),
-                Map.entry("ingest.run-lease", LEASE.toString()),
-                Map.entry("ingest.lease-renew-millis", "500"),
-                Map.entry("ingest.retry-failed-after", "PT1H")));
-        instances.start();
-        instances.start();
+        instances.startWithTickers(AppTestSupport.tickerBlock("SPY"));
+        instances.startWithTickers(AppTestSupport.tickerBlock("SPY"));
         Instances.await(DEADLINE, "SPY's splits checked at its start and its backfill done", () -> instances.queryLong(
                 "select count(*) from split_check where ticker = 'SPY' and checked_at is not null and claimed_until is null")
                 == 1 && instances.queryLong("select count(*) from ingestion_run where status = 'RUNNING'") == 0);
@@ -123,16 +104,5 @@ class ClusterSplitsOutageTest {
 
     private List<RecordedRequest> splitsRequests() {
         return fake.requests().stream().filter(request -> request.pathAndQuery().startsWith(SPLITS)).toList();
-    }
-
-    /** A tickers file with the ticker's block, as ops write it. */
-    private static Path tickersFile(String symbol) {
-        try {
-            Path file = Files.createTempDirectory("tickertape-tickers-").resolve("tickers.camel.yaml");
-            Files.writeString(file, IngestionTestSupport.tickerBlock(symbol));
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

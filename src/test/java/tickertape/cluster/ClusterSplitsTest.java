@@ -10,9 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tickertape.AppTestSupport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tickertape.ingest.TickerRoutes;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
@@ -29,32 +28,21 @@ class ClusterSplitsTest {
 
     private final FakePolygon fake = new FakePolygon("pk_splits_" + System.nanoTime(),
             Clock.fixed(LAST.plusDays(1).atStartOfDay(Timeframe.EXCHANGE_ZONE).toInstant(), ZoneOffset.UTC));
-    private Instances instances;
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (instances != null) {
-            instances.close();
-        }
-        fake.close();
-    }
+    @RegisterExtension
+    final Instances instances = Instances.against(fake, Map.of(
+            "polygon.requests-per-window", "10",
+            "polygon.budget-window-millis", "500",
+            "tickertape.backfill-from", FIRST.toString(),
+            "ingest.heal-interval-millis", "300"));
 
     @Test
     void twoInstancesAskForEachTickersSplitsOnce() throws Exception {
-        instances = new Instances(Map.ofEntries(
-                Map.entry("camel.main.routes-include-pattern", AppTestSupport.ROUTES_WITHOUT_TICKERS),
-                Map.entry("polygon.api-key", fake.expectedKey()),
-                Map.entry("polygon.base-url", fake.baseUrl()),
-                Map.entry("polygon.requests-per-window", "10"),
-                Map.entry("polygon.budget-window-millis", "500"),
-                Map.entry("tickertape.backfill-from", FIRST.toString()),
-                Map.entry("quality.repair-enabled", "false"),
-                Map.entry("ingest.heal-interval-millis", "300")));
         List<Main> both = List.of(instances.start(), instances.start());
         for (String symbol : TICKERS) {
             instances.execute("insert into ticker(symbol, active) values ('" + symbol + "', true)");
         }
-        // What each instance does when its ticker routes start: both start every ticker.
+        // What each instance does when its ticker routes start, sent by hand: a cluster's instances start
+        // one after another, and the point is both claiming each ticker's check in the same moment.
         for (String symbol : TICKERS) {
             for (Main instance : both) {
                 instance.getCamelContext().createProducerTemplate().asyncSendBody("seda:ticker-started",

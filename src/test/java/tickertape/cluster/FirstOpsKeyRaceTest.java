@@ -12,9 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tickertape.AppTestSupport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.FirstOpsKey;
 
@@ -26,18 +25,11 @@ class FirstOpsKeyRaceTest {
     private static final int INSTANCES = 8;
     private static final int ROUNDS = 20;
 
-    private Instances instances;
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (instances != null) {
-            instances.close();
-        }
-    }
+    @RegisterExtension
+    final Instances instances = Instances.of(Map.of());
 
     @Test
     void instancesStartingTogetherOnAnEmptyStoreIssueOneOpsKey() throws Exception {
-        instances = new Instances(Map.of("camel.main.routes-include-pattern", AppTestSupport.ROUTES_WITHOUT_TICKERS));
         instances.start(); // the schema
         ExecutorService starts = Executors.newFixedThreadPool(INSTANCES);
         try {

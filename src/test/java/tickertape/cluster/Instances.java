@@ -19,30 +19,86 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.quartz.SchedulerException;
+import org.quartz.impl.SchedulerRepository;
+import tickertape.AppTestSupport;
+import tickertape.polygon.FakePolygon;
 
 /**
  * Several instances of the app in this JVM on one PostgreSQL of the test's own (as DATABASE_URL names
  * an external one), each started as tickertape.Main starts it (Camel Main, the same configuration
- * class and application.properties), each with its own data directory and ports. Closing stops the
- * instances still running, then the database.
+ * class and application.properties), each with its own data directory, ports and Quartz scheduler, as
+ * each JVM of a cluster has. A JUnit extension: register it on a test's field
+ * ({@code @RegisterExtension}) and each test's instances, their database and their fake Polygon are
+ * stopped after it. The database starts with the first instance.
  */
-public final class Instances implements AutoCloseable {
-    private final EmbeddedPostgres database;
-    private final Map<String, String> shared;
-    private final List<Main> started = new ArrayList<>();
+public final class Instances implements AfterEachCallback {
+    /** A refresh schedule that never fires while a test runs: only what a test starts asks Polygon. */
+    public static final String NEVER = "0 0 0 1 1 ? 2099";
 
-    /** @param shared the settings every instance gets on top of application.properties */
-    public Instances(Map<String, String> shared) throws IOException {
-        this.database = EmbeddedPostgres.builder().start();
+    private final Map<String, String> shared;
+    private final FakePolygon fake;
+    private final List<Main> started = new ArrayList<>();
+    private EmbeddedPostgres database;
+
+    private Instances(Map<String, String> shared, FakePolygon fake) {
         this.shared = shared;
+        this.fake = fake;
+    }
+
+    /**
+     * Instances of the app with the routes of {@link AppTestSupport#ROUTES_WITHOUT_TICKERS} (no ticker
+     * blocks: no Polygon source is asked by itself) and {@code settings} on top of application.properties.
+     */
+    public static Instances of(Map<String, String> settings) {
+        Map<String, String> shared = new LinkedHashMap<>();
+        shared.put("camel.main.routes-include-pattern", AppTestSupport.ROUTES_WITHOUT_TICKERS);
+        shared.putAll(settings);
+        return new Instances(shared, null);
+    }
+
+    /**
+     * Instances against {@code fake} (its key and address), with no scheduled repair or refresh firing
+     * while a test runs, and {@code settings} on top; stopping them closes the fake too.
+     */
+    public static Instances against(FakePolygon fake, Map<String, String> settings) {
+        Map<String, String> shared = new LinkedHashMap<>();
+        shared.put("camel.main.routes-include-pattern", AppTestSupport.ROUTES_WITHOUT_TICKERS);
+        shared.put("polygon.api-key", fake.expectedKey());
+        shared.put("polygon.base-url", fake.baseUrl());
+        shared.put("quality.repair-enabled", "false");
+        shared.put("tickertape.refresh-schedule", NEVER);
+        shared.putAll(settings);
+        return new Instances(shared, fake);
     }
 
     /** Starts one more instance; returns once its routes run. */
     public Main start() throws Exception {
-        return start(context -> { });
+        return start(Map.of(), context -> { });
+    }
+
+    /**
+     * Starts one more instance whose routes/tickers.camel.yaml holds {@code tickerBlocks} (see
+     * {@link AppTestSupport#tickerBlock}): its tickers start as they do in production, with the app.
+     */
+    public Main startWithTickers(String... tickerBlocks) throws Exception {
+        return startWithTickers(Map.of(), tickerBlocks);
+    }
+
+    /** {@link #startWithTickers(String...)} with {@code own} settings on top of the shared ones. */
+    public Main startWithTickers(Map<String, String> own, String... tickerBlocks) throws Exception {
+        Path tickersFile = Files.createTempDirectory("tickertape-tickers-").resolve("tickers.camel.yaml");
+        Files.writeString(tickersFile, String.join("", tickerBlocks));
+        Map<String, String> settings = new LinkedHashMap<>(own);
+        settings.put("camel.main.routes-include-pattern", shared.get("camel.main.routes-include-pattern")
+                + ",file:" + tickersFile);
+        return start(settings, context -> { });
     }
 
     /**
@@ -50,6 +106,15 @@ public final class Instances implements AutoCloseable {
      * and before anything in it starts; returns once its routes run.
      */
     public Main start(Consumer<CamelContext> beforeStart) throws Exception {
+        return start(Map.of(), beforeStart);
+    }
+
+    /** Starts one more instance with {@code own} settings on top of the shared ones. */
+    public Main start(Map<String, String> own) throws Exception {
+        return start(own, context -> { });
+    }
+
+    private Main start(Map<String, String> own, Consumer<CamelContext> beforeStart) throws Exception {
         Main main = new Main();
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -59,21 +124,33 @@ public final class Instances implements AutoCloseable {
         });
         tickertape.Main.configure(main.configure());
         Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("tickertape.database.url", "postgresql://postgres@localhost:" + database.getPort() + "/postgres");
+        overrides.put("tickertape.database.url", "postgresql://postgres@localhost:" + database().getPort() + "/postgres");
         overrides.put("tickertape.data-dir", Files.createTempDirectory("tickertape-instance-").toString());
         overrides.put("camel.server.port", String.valueOf(freePort()));
         overrides.put("camel.management.port", String.valueOf(freePort()));
         overrides.put("camel.main.routes-reload-enabled", "false");
         overrides.putAll(shared);
+        overrides.putAll(own);
         overrides.forEach(main::addOverrideProperty);
         started.add(main);
         main.start();
+        forgetScheduler(main.getCamelContext());
         return main;
+    }
+
+    /**
+     * Quartz hands every scheduler of one name in a JVM the first one made (a registry per JVM): this
+     * instance's is forgotten once it runs, so the next instance makes its own, as in its own JVM.
+     */
+    private static void forgetScheduler(CamelContext context) throws SchedulerException {
+        if (context.hasComponent("quartz") instanceof QuartzComponent quartz && quartz.getScheduler() != null) {
+            SchedulerRepository.getInstance().remove(quartz.getScheduler().getSchedulerName());
+        }
     }
 
     /** The store, as a connection pool of an instance of its own. */
     public DataSource store() {
-        return database.getPostgresDatabase();
+        return database().getPostgresDatabase();
     }
 
     public void execute(String sql) throws SQLException {
@@ -83,11 +160,25 @@ public final class Instances implements AutoCloseable {
     }
 
     public long queryLong(String sql) throws SQLException {
+        return firstColumn(sql, rows -> rows.getLong(1));
+    }
+
+    public String queryText(String sql) throws SQLException {
+        return firstColumn(sql, rows -> rows.getString(1));
+    }
+
+    /** Reads a column of a row a query answers. */
+    private interface Column<T> {
+        T of(ResultSet rows) throws SQLException;
+    }
+
+    /** The first column of the first row of {@code sql}. */
+    private <T> T firstColumn(String sql, Column<T> column) throws SQLException {
         try (Connection connection = store().getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
-            return rows.getLong(1);
+            return column.of(rows);
         }
     }
 
@@ -102,15 +193,37 @@ public final class Instances implements AutoCloseable {
         }
     }
 
+    /** Stops the instances still running, then the database, then the fake. */
     @Override
-    public void close() throws IOException {
+    public void afterEach(ExtensionContext test) {
         try {
             for (Main main : started) {
                 main.stop();
             }
         } finally {
-            database.close();
+            try {
+                if (database != null) {
+                    database.close();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                if (fake != null) {
+                    fake.close();
+                }
+            }
         }
+    }
+
+    private EmbeddedPostgres database() {
+        if (database == null) {
+            try {
+                database = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return database;
     }
 
     private static int freePort() {

@@ -11,9 +11,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import tickertape.AppTestSupport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tickertape.polygon.PolygonBudget;
 
 /**
@@ -23,18 +22,11 @@ import tickertape.polygon.PolygonBudget;
 class PolygonBudgetTest {
     private static final int REFUSALS = 3;
 
-    private Instances instances;
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        if (instances != null) {
-            instances.close();
-        }
-    }
+    @RegisterExtension
+    final Instances instances = Instances.of(Map.of());
 
     @Test
     void aRequestWaitsForTheDatabaseAndIsAdmittedWhenItAnswers() throws Exception {
-        instances = new Instances(Map.of("camel.main.routes-include-pattern", AppTestSupport.ROUTES_WITHOUT_TICKERS));
         instances.start(); // the schema
         instances.execute("delete from polygon_admission");
         AtomicInteger refused = new AtomicInteger();

@@ -26,8 +26,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.main.Main;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tickertape.AppTestSupport;
 import tickertape.bars.CoverageLedger;
 import tickertape.cluster.Instances;
@@ -52,24 +52,19 @@ class AdjustedStoreMigrationTest {
 
     private final FakePolygon fake = new FakePolygon("pk_migration_" + System.nanoTime(),
             Clock.fixed(midnight(LAST.plusDays(1)), ZoneOffset.UTC));
-    private final List<Instances> stores = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (Instances instances : stores) {
-            instances.close();
-        }
-        fake.close();
-    }
+    /** The store of a fresh backfill, to compare with. */
+    @RegisterExtension
+    final Instances fresh = newStore();
+    /** The store filled before bars were stored raw. */
+    @RegisterExtension
+    final Instances old = newStore();
 
     @Test
     void anOldStoreOfAdjustedBarsEndsAsTheRawStoreOfAFreshBackfillForAsManyRequests() throws Exception {
-        Instances fresh = newStore();
         backfill(fresh, fresh.start());
         List<RecordedRequest> freshRequests = aggregateRequests();
         Map<String, Map<Long, List<Double>>> freshBars = bars(fresh.store());
 
-        Instances old = newStore();
         Flyway.configure().dataSource(old.store()).locations(AppTestSupport.setting("tickertape.database.migrations"))
                 .target("7").load().migrate();
         fillWithAdjustedBars(old.store());
@@ -99,22 +94,20 @@ class AdjustedStoreMigrationTest {
                 .hasSameSizeAs(freshRequests);
     }
 
-    private Instances newStore() throws Exception {
-        Instances instances = new Instances(Map.ofEntries(
-                Map.entry("camel.main.routes-include-pattern", AppTestSupport.ROUTES_WITHOUT_TICKERS),
-                Map.entry("polygon.api-key", fake.expectedKey()),
-                Map.entry("polygon.base-url", fake.baseUrl()),
-                Map.entry("polygon.page-limit", "1000"),
-                Map.entry("polygon.requests-per-window", "20"),
-                Map.entry("polygon.budget-window-millis", "1000"),
-                Map.entry("tickertape.backfill-from", FIRST.toString()),
-                Map.entry("quality.repair-enabled", "false"),
-                Map.entry("ingest.heal-interval-millis", "500")));
-        stores.add(instances);
-        return instances;
+    private Instances newStore() {
+        return Instances.against(fake, Map.of(
+                "polygon.page-limit", "1000",
+                "polygon.requests-per-window", "20",
+                "polygon.budget-window-millis", "1000",
+                "tickertape.backfill-from", FIRST.toString(),
+                "ingest.heal-interval-millis", "500"));
     }
 
-    /** What the ticker's route does when it starts, then the healing timer, until the window is whole. */
+    /**
+     * What the ticker's route does when it starts, then the healing timer, until the window is whole. Sent
+     * by hand, not from a ticker block: the old store's ledger is read between the app's migration at its
+     * start and the refetch, which a block would begin at once.
+     */
     private void backfill(Instances instances, Main app) throws Exception {
         instances.execute("insert into ticker(symbol, active) values ('" + TICKER + "', true) on conflict do nothing");
         app.getCamelContext().createProducerTemplate().sendBody("seda:ticker-started",

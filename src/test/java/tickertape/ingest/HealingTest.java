@@ -13,6 +13,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import tickertape.AppTestSupport;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
 import tickertape.polygon.FakePolygon.RecordedRequest;
@@ -72,7 +73,7 @@ class HealingTest extends IngestionTestSupport {
         execute("create trigger refuse_day before insert or update on market_bar for each row"
                 + " when (new.ticker = 'SPY' and new.timeframe = '1m' and new.ts >= '" + midnight(REFUSED_DAY)
                 + "' and new.ts < '" + midnight(REFUSED_DAY.plusDays(1)) + "') execute function refuse_day()");
-        writeFile(tickersFile, TICKERS.stream().map(IngestionTestSupport::tickerBlock).reduce("", String::concat));
+        writeFile(tickersFile, TICKERS.stream().map(AppTestSupport::tickerBlock).reduce("", String::concat));
 
         await(HEALED, "every series but SPY 1m to be complete, and SPY 1m to have failed on the refused day",
                 () -> TICKERS.stream().allMatch(this::completeOrSpyMinutes)

@@ -2,7 +2,6 @@ package tickertape.ingest;
 
 import java.nio.file.Path;
 import java.nio.file.Files;
-import java.nio.file.DirectoryStream;
 import java.io.UncheckedIOException;
 import java.io.IOException;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -249,35 +248,6 @@ public abstract class IngestionTestSupport extends AppTestSupport {
     }
 
     // ---------------------------------------------------------------- tickers as ops configure them
-
-    /** A copy of routes/ without its tickers file, for a test to write its own blocks into. */
-    protected static Path copyOfRoutesWithoutTickers() {
-        try {
-            Path copy = Files.createTempDirectory("tickertape-routes-");
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of("routes"), "*.camel.yaml")) {
-                for (Path file : files) {
-                    if (!file.getFileName().toString().equals("tickers.camel.yaml")) {
-                        Files.copy(file, copy.resolve(file.getFileName()));
-                    }
-                }
-            }
-            return copy;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The block ops add to tickers.camel.yaml for a ticker. */
-    public static String tickerBlock(String symbol) {
-        return """
-                - templatedRoute:
-                    routeTemplateRef: ticker
-                    routeId: ticker-%s
-                    parameters:
-                      - name: symbol
-                        value: %s
-                """.formatted(symbol, symbol);
-    }
 
     protected static void writeFile(Path file, String content) {
         try {

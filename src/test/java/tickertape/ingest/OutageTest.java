@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import tickertape.AppTestSupport;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
 import tickertape.polygon.FakePolygon.Fault;
@@ -53,7 +54,7 @@ class OutageTest extends IngestionTestSupport {
         databasePort = database.getPort();
         Path routes = copyOfRoutesWithoutTickers();
         writeFile(routes.resolve("tickers.camel.yaml"),
-                TICKERS.stream().map(IngestionTestSupport::tickerBlock).reduce("", String::concat));
+                TICKERS.stream().map(AppTestSupport::tickerBlock).reduce("", String::concat));
         Properties properties = new Properties();
         properties.put("tickertape.database.url", "postgresql://postgres@localhost:" + databasePort + "/postgres");
         properties.put("camel.main.routes-include-pattern", "file:" + routes + "/*.camel.yaml");

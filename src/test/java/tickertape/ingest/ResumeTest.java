@@ -113,7 +113,8 @@ class ResumeTest {
         assertThat(firstAppRequests).as("the first app asked for its stored pages and at most the one in flight")
                 .isBetween(held.size() / PAGE_LIMIT, held.size() / PAGE_LIMIT + 1);
 
-        // What the ticker's route does when it starts: plan from the store and queue.
+        // What the ticker's route does when it starts: plan from the store and queue. Sent by hand, not from a
+        // ticker block of the second app: the store the stop left is read above, before the resume changes it.
         second.getCamelContext().createProducerTemplate().sendBody("seda:ticker-started",
                 new TickerRoutes.TickerBlock(SYMBOL, FIRST.toString()));
         await("the resumed backfill to end", () -> queryLong(resumed, "select count(*) from ingestion_run"

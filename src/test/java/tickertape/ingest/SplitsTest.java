@@ -21,6 +21,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import tickertape.AppTestSupport;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
 import tickertape.polygon.FakePolygon;
@@ -89,7 +90,7 @@ class SplitsTest extends IngestionTestSupport {
         Run warmUp = ingest("SPY", Timeframe.D1, midnight(LAST.plusDays(1)), midnight(LAST.plusDays(2)));
         assertThat(warmUp.status()).isEqualTo("SUCCEEDED");
         fake.clearRequests();
-        writeFile(tickersFile, TICKERS.stream().map(IngestionTestSupport::tickerBlock).reduce("", String::concat));
+        writeFile(tickersFile, TICKERS.stream().map(AppTestSupport::tickerBlock).reduce("", String::concat));
 
         await(DONE, "both tickers backfilled and their splits checked", () -> TICKERS.stream().allMatch(this::backfilled)
                 && queryLong("select count(*) from split_check where checked_at is not null") == 2);

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,11 +35,9 @@ import org.junit.jupiter.api.TestInstance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import tickertape.AppTestSupport;
-import tickertape.ingest.SeriesPlanner;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
 import tickertape.market.ExchangeCalendar;
-import tickertape.market.Timeframe;
 
 /**
  * {@code GET /}, the ops status page, on the whole app with the sandbox source (which backfills a few
@@ -69,6 +68,7 @@ class StatusPageTest extends AppTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The coverage window of this test: inside the sandbox's backfill (P5D) whatever the UTC/New York date. */
     private static final int COVERAGE_DAYS = 4;
+    private static final Duration COVERAGE_REFRESH = Duration.ofSeconds(1);
 
     private boolean backfilled;
     private String opsKey;
@@ -77,6 +77,8 @@ class StatusPageTest extends AppTestSupport {
     protected Properties extraProperties() {
         Properties properties = new Properties();
         properties.put("status.quality-days", String.valueOf(COVERAGE_DAYS));
+        // The coverage shown is re-checked by the status-quality-refresh route: often, so a test waits little for it.
+        properties.put("tickertape.metrics.refresh-millis", String.valueOf(COVERAGE_REFRESH.toMillis()));
         // No scheduled repair refetching the gaps a test makes.
         properties.put("quality.repair-enabled", "false");
         return properties;
@@ -209,14 +211,13 @@ class StatusPageTest extends AppTestSupport {
         // the sandbox answered for the whole day: the first gap is made a hole (as a failed write leaves),
         // the second stays answered, so confirmed empty
         setAnswered("SPY", "1m", gapFrom, gapTo, false);
-        RecentCoverage recent = context.getRegistry().lookupByNameAndType("recentCoverage", RecentCoverage.class);
 
         // During a session, bars keep coming due: compare a page with a report read right after it, retrying
-        // until no minute came due between the two.
+        // until no minute came due between the two. Each page is read once the app's own refresh has run again.
         String[] cell = new String[1];
         JsonNode[] reported = new JsonNode[1];
         await(BACKFILL, "the page's SPY 1m coverage to equal the quality report's", () -> {
-            recent.refresh();
+            awaitCoverageRefresh();
             cell[0] = coverageLine(get(baseUrl() + "/").body(), "SPY", "1m");
             Matcher line = COVERAGE.matcher(cell[0]);
             assertThat(line.matches()).as("coverage line %s", cell[0]).isTrue();
@@ -323,6 +324,16 @@ class StatusPageTest extends AppTestSupport {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * Waits until the status-quality-refresh route has completed a refresh begun from now on: the second to
+     * complete (its timer runs them one at a time, and the first may have begun before).
+     */
+    private void awaitCoverageRefresh() {
+        NotifyBuilder refreshed = new NotifyBuilder(context).fromRoute("status-quality-refresh").whenCompleted(2).create();
+        assertThat(refreshed.matches(COVERAGE_REFRESH.multipliedBy(30).toMillis(), TimeUnit.MILLISECONDS))
+                .as("a refresh of the status page's coverage within %s", COVERAGE_REFRESH.multipliedBy(30)).isTrue();
+    }
 
     /** The coverage line of one cell of the page (its {@code <div class="quality...">}), or the whole cell when it has none. */
     private static String coverageLine(String html, String ticker, String timeframe) {
