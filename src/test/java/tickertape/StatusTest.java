@@ -81,7 +81,9 @@ class StatusTest extends AppTestSupport {
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode checks = JSON.readTree(health.body());
         assertThat(checks.path("status").asText()).isEqualTo("UP");
-        assertThat(checks.path("checks").findValuesAsText("name")).contains("database");
+        assertThat(checks.path("checks").findValuesAsText("name")).contains("database", "route:api-openapi")
+                .as("every route is named: a route's health check and metrics carry its id")
+                .noneMatch(name -> name.matches("route:route\\d+"));
 
         HttpResponse<String> metrics = get(managementUrl() + "/observe/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
