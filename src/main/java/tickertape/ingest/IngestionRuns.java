@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.api.ApiProblem;
+import tickertape.api.ClientInput;
 import tickertape.bars.BarStore;
 import tickertape.market.Timeframe;
 import tickertape.metrics.Metrics;
@@ -309,7 +310,7 @@ public class IngestionRuns {
     }
 
     public Map<String, Object> find(String runId) throws SQLException {
-        long id = parseId("id", runId);
+        long id = ClientInput.id("id", runId);
         RunState run = active.get(id);
         if (run != null) {
             return progressOf(run);
@@ -319,19 +320,6 @@ public class IngestionRuns {
             throw ApiProblem.notFound("Ingestion run", "no ingestion run with id " + id);
         }
         return found.get(0);
-    }
-
-    /** A path id as a number, or a 400 naming the parameter. */
-    static long parseId(String parameter, String value) {
-        try {
-            long id = Long.parseLong(value);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiProblem.invalidParameter(parameter, parameter + " must be a positive whole number");
     }
 
     /** The newest run, or null before the first one. */
