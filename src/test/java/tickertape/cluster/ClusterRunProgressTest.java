@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tickertape.ingest.IngestionJob;
 import tickertape.ingest.RunTrigger;
 import tickertape.ingest.RunsEnded;
-import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
@@ -47,7 +43,6 @@ class ClusterRunProgressTest {
     private static final Duration HELD = Duration.ofSeconds(10);
     private static final int PAGE_BARS = 200;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FakePolygon fake = new FakePolygon("pk_progress_" + System.nanoTime(),
@@ -60,7 +55,7 @@ class ClusterRunProgressTest {
         Main fetcher = instances.start();
         Main other = instances.start();
         instances.execute("insert into ticker(symbol, active) values ('" + TICKER + "', true)");
-        String key = new ApiKeys(instances.store()).issue(Role.OPS, "cluster test", 1_000_000).secret();
+        String key = instances.issueKey(Role.OPS);
         fake.failMatching("cursor=", Integer.MAX_VALUE, Fault.responseDelay(HELD));
 
         NotifyBuilder ended = RunsEnded.after(fetcher.getCamelContext(), 1);
@@ -99,12 +94,9 @@ class ClusterRunProgressTest {
         return Math.round(share * 1000) / 1000.0;
     }
 
-    /** {@code path} of {@code app} as ops, answered 200. */
+    /** {@code path} of {@code app} with {@code key}, answered 200. */
     private static JsonNode get(Main app, String path, String key) throws Exception {
-        String port = app.getCamelContext().resolvePropertyPlaceholders("{{camel.server.port}}");
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = Instances.get(app, path, key);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }
