@@ -42,6 +42,19 @@ public final class ClientInput {
         return symbol;
     }
 
+    /** A row's id in the path, or a 400 naming the parameter. */
+    public static long id(String parameter, String value) {
+        try {
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiProblem.invalidParameter(parameter, parameter + " must be a positive whole number");
+    }
+
     public static Timeframe timeframe(String parameter, String value) {
         return Timeframe.ofCode(required(parameter, value)).orElseThrow(() -> ApiProblem.invalidParameter(parameter,
                 "timeframe must be one of " + Arrays.stream(Timeframe.values()).map(Timeframe::code)

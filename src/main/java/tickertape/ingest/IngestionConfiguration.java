@@ -38,6 +38,12 @@ public class IngestionConfiguration implements CamelConfiguration {
         return runs;
     }
 
+    /** The runs as the API and the status pages read them, through the API's pool. */
+    @BindToRegistry("ingestionRunViews")
+    public IngestionRunViews ingestionRunViews(@BeanInject("apiDataSource") DataSource api) {
+        return new IngestionRunViews(api);
+    }
+
     @BindToRegistry("seriesPlanner")
     public SeriesPlanner seriesPlanner(@BeanInject("dataSource") DataSource dataSource, IngestionRuns runs,
                                        ExchangeCalendar calendar, Clock clock,

@@ -7,8 +7,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,18 +15,18 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tickertape.api.ApiProblem;
 import tickertape.bars.BarStore;
 import tickertape.market.Timeframe;
 import tickertape.metrics.Metrics;
-import tickertape.database.Columns;
 
 /**
- * The ingestion log: one ingestion_run row per job. A RUNNING row belongs to the process named in
- * {@code owner} while it renews {@code lease_until} ({@link #keepLeases}); the database allows one
- * per series. Counters are kept in memory while the run goes and written through after every page
- * when the database answers (a lost update costs a figure, never a bar). A run is closed only when
- * every page it sent to the writer has been committed or has failed: no timed wait guesses.
+ * The ingestion log's lifecycle: one ingestion_run row per job, opened, written through and closed
+ * here (the API and the status page read it through {@link IngestionRunViews}). A RUNNING row belongs
+ * to the process named in {@code owner} while it renews {@code lease_until} ({@link #keepLeases}); the
+ * database allows one per series. Counters and the bar reached are kept in memory while the run goes
+ * and written through after every page when the database answers (a lost update costs a figure, never
+ * a bar). A run is closed only when every page it sent to the writer has been committed or has failed:
+ * no timed wait guesses.
  */
 public class IngestionRuns {
     private static final Logger LOG = LoggerFactory.getLogger(IngestionRuns.class);
@@ -89,9 +87,9 @@ public class IngestionRuns {
     /** Opens the job's run, or answers empty when its series has one open already (in any instance). */
     public Optional<IngestionJob> open(IngestionJob job, int requestedDays) throws SQLException {
         String sql = """
-                insert into ingestion_run(trigger, ticker, timeframe, window_from, window_to, status, requested,
-                                          owner, lease_until)
-                values (?, ?, ?, ?, ?, 'RUNNING', ?, ?, now() + ? * interval '1 millisecond')
+                insert into ingestion_run(trigger, ticker, timeframe, window_from, window_to, newest_first, status,
+                                          requested, owner, lease_until)
+                values (?, ?, ?, ?, ?, ?, 'RUNNING', ?, ?, now() + ? * interval '1 millisecond')
                 on conflict (ticker, timeframe) where status = 'RUNNING' do nothing
                 returning id""";
         try (Connection connection = dataSource.getConnection();
@@ -101,15 +99,16 @@ public class IngestionRuns {
             statement.setString(3, job.timeframe().code());
             statement.setTimestamp(4, Timestamp.from(job.from()));
             statement.setTimestamp(5, Timestamp.from(job.to()));
-            statement.setInt(6, requestedDays);
-            statement.setString(7, owner.id());
-            statement.setLong(8, owner.lease().toMillis());
+            statement.setBoolean(6, job.newestFirst());
+            statement.setInt(7, requestedDays);
+            statement.setString(8, owner.id());
+            statement.setLong(9, owner.lease().toMillis());
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
                 IngestionJob opened = job.withRunId(rows.getLong(1));
-                active.put(opened.runId(), new RunState(opened, Instant.now()));
+                active.put(opened.runId(), new RunState(opened));
                 return Optional.of(opened);
             }
         }
@@ -260,7 +259,7 @@ public class IngestionRuns {
     private void persist(RunState run, RunStatus status, String error, boolean finished) throws SQLException {
         String sql = """
                 update ingestion_run set status = ?, received = ?, inserted = ?, updated = ?, rejected = ?,
-                       api_calls = ?, retries = ?, error = ?, finished_at = case when ? then now() end
+                       api_calls = ?, retries = ?, reached_bar = ?, error = ?, finished_at = case when ? then now() end
                 where id = ? and finished_at is null""";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -272,9 +271,10 @@ public class IngestionRuns {
                 statement.setInt(5, run.rejected);
                 statement.setInt(6, run.apiCalls);
                 statement.setInt(7, run.retries);
-                statement.setString(8, error);
-                statement.setBoolean(9, finished);
-                statement.setLong(10, run.job.runId());
+                statement.setTimestamp(8, run.reachedBar == null ? null : Timestamp.from(run.reachedBar));
+                statement.setString(9, error);
+                statement.setBoolean(10, finished);
+                statement.setLong(11, run.job.runId());
             }
             statement.executeUpdate();
         }
@@ -295,115 +295,12 @@ public class IngestionRuns {
         }
     }
 
-    /** Running and recent runs, newest first, with progress and an ETA for the running ones. */
-    public Map<String, Object> overview(int recent) throws SQLException {
-        Map<String, Object> overview = new LinkedHashMap<>();
-        List<Map<String, Object>> running = new ArrayList<>();
-        for (Map<String, Object> run : query("select * from ingestion_run where status = 'RUNNING' order by started_at, id")) {
-            RunState own = active.get((Long) run.get("id"));
-            running.add(own == null ? run : progressOf(own));
-        }
-        overview.put("running", running);
-        overview.put("recent", recentRuns(recent));
-        return overview;
-    }
-
-    public Map<String, Object> find(String runId) throws SQLException {
-        long id = parseId("id", runId);
-        RunState run = active.get(id);
-        if (run != null) {
-            return progressOf(run);
-        }
-        List<Map<String, Object>> found = query("select * from ingestion_run where id = ?", id);
-        if (found.isEmpty()) {
-            throw ApiProblem.notFound("Ingestion run", "no ingestion run with id " + id);
-        }
-        return found.get(0);
-    }
-
-    /** A path id as a number, or a 400 naming the parameter. */
-    static long parseId(String parameter, String value) {
-        try {
-            long id = Long.parseLong(value);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiProblem.invalidParameter(parameter, parameter + " must be a positive whole number");
-    }
-
-    /** The newest run, or null before the first one. */
-    public Map<String, Object> latest() throws SQLException {
-        List<Map<String, Object>> newest = recentRuns(1);
-        return newest.isEmpty() ? null : newest.get(0);
-    }
-
-    private List<Map<String, Object>> recentRuns(int limit) throws SQLException {
-        return query("select * from ingestion_run order by started_at desc, id desc limit ?", limit);
-    }
-
-    private Map<String, Object> progressOf(RunState run) throws SQLException {
-        Map<String, Object> row = query("select * from ingestion_run where id = ?", run.job.runId()).get(0);
-        IngestionJob job = run.job;
-        double span = Duration.between(job.from(), job.to()).toMillis();
-        double progress = 0;
-        if (run.reachedBar != null && span > 0) {
-            Duration covered = job.newestFirst() ? Duration.between(run.reachedBar, job.to())
-                    : Duration.between(job.from(), run.reachedBar);
-            progress = Math.max(0, Math.min(1, covered.toMillis() / span));
-        }
-        row.put("progress", Math.round(progress * 1000) / 1000.0);
-        if (progress > 0 && progress < 1) {
-            long elapsed = Duration.between(run.startedAt, Instant.now()).toMillis();
-            row.put("eta", Instant.now().plusMillis((long) (elapsed * (1 - progress) / progress)));
-        }
-        return row;
-    }
-
-    private List<Map<String, Object>> query(String sql, long... parameters) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setLong(i + 1, parameters[i]);
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                List<Map<String, Object>> runs = new ArrayList<>();
-                while (rows.next()) {
-                    runs.add(runRow(rows));
-                }
-                return runs;
-            }
-        }
-    }
-
-    private static Map<String, Object> runRow(ResultSet rows) throws SQLException {
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("id", rows.getLong("id"));
-        run.put("trigger", rows.getString("trigger"));
-        run.put("ticker", rows.getString("ticker"));
-        run.put("timeframe", rows.getString("timeframe"));
-        run.put("windowFrom", Columns.instant(rows, "window_from"));
-        run.put("windowTo", Columns.instant(rows, "window_to"));
-        run.put("status", rows.getString("status"));
-        for (String count : List.of("requested", "received", "inserted", "updated", "rejected", "retries")) {
-            run.put(count, rows.getInt(count));
-        }
-        run.put("apiCalls", rows.getInt("api_calls"));
-        run.put("error", rows.getString("error"));
-        run.put("startedAt", Columns.instant(rows, "started_at"));
-        run.put("finishedAt", Columns.instant(rows, "finished_at"));
-        return run;
-    }
-
     /** A run that ended, whose final row waits for the database. */
     private record Closing(RunState state, RunStatus status, String error) {
     }
 
     private static final class RunState {
         final IngestionJob job;
-        final Instant startedAt;
         int received;
         int inserted;
         int updated;
@@ -414,9 +311,8 @@ public class IngestionRuns {
         Instant reachedBar;
         String writeError;
 
-        RunState(IngestionJob job, Instant startedAt) {
+        RunState(IngestionJob job) {
             this.job = job;
-            this.startedAt = startedAt;
         }
     }
 }

@@ -78,7 +78,7 @@ public class ManualRuns {
 
     /** Re-runs a parked request from its page on, as a new run of trigger "replay". */
     public Map<String, Object> replay(String id) throws SQLException {
-        long deadLetterId = IngestionRuns.parseId("id", id);
+        long deadLetterId = ClientInput.id("id", id);
         Map<String, Object> letter = deadLetters.find(deadLetterId);
         String url = ((String) letter.get("request")).replaceFirst("^GET ", "");
         if (URI.create(url).getPath().startsWith(PolygonCall.SPLITS_PATH)) {

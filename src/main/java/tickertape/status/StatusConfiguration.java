@@ -8,7 +8,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import tickertape.bars.SplitAdjustments;
-import tickertape.ingest.IngestionRuns;
+import tickertape.ingest.IngestionRunViews;
 import tickertape.ingest.TickerRoutes;
 import tickertape.metrics.StoreGauges;
 import tickertape.polygon.DeadLetters;
@@ -27,13 +27,13 @@ public class StatusConfiguration implements CamelConfiguration {
 
     @BindToRegistry("statusReport")
     public StatusReport statusReport(Database database, @BeanInject("apiDataSource") DataSource api,
-                                     TickerRoutes tickerRoutes, IngestionRuns runs, PolygonMode polygon) {
+                                     TickerRoutes tickerRoutes, IngestionRunViews runs, PolygonMode polygon) {
         return new StatusReport(database, api, tickerRoutes, runs, polygon.description());
     }
 
     @BindToRegistry("statusPage")
     public StatusPage statusPage(StatusReport report, StoreGauges storeGauges, RecentCoverage recentCoverage,
-                                 IngestionRuns runs, DeadLetters deadLetters,
+                                 IngestionRunViews runs, DeadLetters deadLetters,
                                  @BeanInject("apiDataSource") DataSource api, SplitAdjustments splitAdjustments,
                                  Clock clock) {
         return new StatusPage(report, storeGauges, recentCoverage, runs, deadLetters, api, splitAdjustments, clock);

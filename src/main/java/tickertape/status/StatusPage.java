@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import tickertape.bars.BarQueries;
 import tickertape.bars.SplitAdjustments;
-import tickertape.ingest.IngestionRuns;
+import tickertape.ingest.IngestionRunViews;
 import tickertape.market.SplitAdjustment;
 import tickertape.market.Timeframe;
 import tickertape.metrics.StoreGauges;
@@ -37,13 +37,13 @@ public class StatusPage {
     private final StatusReport report;
     private final StoreGauges gauges;
     private final RecentCoverage coverage;
-    private final IngestionRuns runs;
+    private final IngestionRunViews runs;
     private final DeadLetters deadLetters;
     private final DataSource dataSource;
     private final SplitAdjustments splitAdjustments;
     private final Clock clock;
 
-    public StatusPage(StatusReport report, StoreGauges gauges, RecentCoverage coverage, IngestionRuns runs,
+    public StatusPage(StatusReport report, StoreGauges gauges, RecentCoverage coverage, IngestionRunViews runs,
                       DeadLetters deadLetters, DataSource dataSource, SplitAdjustments splitAdjustments, Clock clock) {
         this.report = report;
         this.gauges = gauges;

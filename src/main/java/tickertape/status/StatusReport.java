@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
-import tickertape.ingest.IngestionRuns;
+import tickertape.ingest.IngestionRunViews;
 import tickertape.ingest.TickerRoutes;
 import tickertape.database.Columns;
 import tickertape.market.Timeframe;
@@ -55,13 +55,14 @@ public class StatusReport {
     private final Database database;
     private final DataSource api;
     private final TickerRoutes tickers;
-    private final IngestionRuns runs;
+    private final IngestionRunViews runs;
     private final String source;
     private final String version = buildVersion();
     private final Instant startedAt = Instant.now();
 
     /** @param api the API requests' pool, which this open report reads through */
-    public StatusReport(Database database, DataSource api, TickerRoutes tickers, IngestionRuns runs, String source) {
+    public StatusReport(Database database, DataSource api, TickerRoutes tickers, IngestionRunViews runs,
+                        String source) {
         this.database = database;
         this.api = api;
         this.tickers = tickers;

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import tickertape.ingest.IngestionJob;
 import tickertape.ingest.RunTrigger;
 import tickertape.ingest.RunsEnded;
-import tickertape.keys.ApiKeys;
 import tickertape.keys.Role;
 import tickertape.market.ExchangeCalendar;
 import tickertape.market.Timeframe;
@@ -43,7 +39,6 @@ class ClusterLatestBarTest {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(90);
     private static final SyntheticBars SOURCE = new SyntheticBars(new ExchangeCalendar());
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final FakePolygon fake = new FakePolygon("pk_latest_" + System.nanoTime(),
             Clock.fixed(midnight(WEDNESDAY.plusDays(1)), ZoneOffset.UTC));
@@ -55,7 +50,7 @@ class ClusterLatestBarTest {
         Main writer = instances.start();
         Main reader = instances.start();
         instances.execute("insert into ticker(symbol, active) values ('" + TICKER + "', true)");
-        String key = new ApiKeys(instances.store()).issue(Role.BOT, "cluster test", 1_000_000).secret();
+        String key = instances.issueKey(Role.BOT);
 
         ingest(writer, TUESDAY);
         assertThat(latestStart(reader, key)).as("read, so the reader holds it")
@@ -81,11 +76,8 @@ class ClusterLatestBarTest {
 
     /** The start (Unix ms) of the latest 1m bar {@code app} serves. */
     private static long latestStart(Main app, String key) throws Exception {
-        String port = app.getCamelContext().resolvePropertyPlaceholders("{{camel.server.port}}");
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/api/v2/data/market/latest?ticker=" + TICKER + "&timeframe=1m"))
-                .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = Instances.get(app, "/api/v2/data/market/latest?ticker=" + TICKER
+                + "&timeframe=1m", key);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode latest = new ObjectMapper().readTree(response.body());
         return Instant.parse(latest.path("bar").path("ts").asText()).toEpochMilli();

@@ -4,6 +4,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,6 +32,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.quartz.SchedulerException;
 import org.quartz.impl.SchedulerRepository;
 import tickertape.AppTestSupport;
+import tickertape.keys.ApiKeys;
+import tickertape.keys.Role;
 import tickertape.polygon.FakePolygon;
 
 /**
@@ -41,6 +47,7 @@ import tickertape.polygon.FakePolygon;
 public final class Instances implements AfterEachCallback {
     /** A refresh schedule that never fires while a test runs: only what a test starts asks Polygon. */
     public static final String NEVER = "0 0 0 1 1 ? 2099";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Map<String, String> shared;
     private final FakePolygon fake;
@@ -180,6 +187,19 @@ public final class Instances implements AfterEachCallback {
             rows.next();
             return column.of(rows);
         }
+    }
+
+    /** A key of {@code role} for the instances' API, with a limit no test reaches. */
+    public String issueKey(Role role) throws SQLException {
+        return new ApiKeys(store()).issue(role, "cluster test", 1_000_000).secret();
+    }
+
+    /** GET {@code path} (with its query) of {@code app}'s API with {@code key}. */
+    public static HttpResponse<String> get(Main app, String path, String key) throws IOException, InterruptedException {
+        String port = app.getCamelContext().resolvePropertyPlaceholders("{{camel.server.port}}");
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Polls {@code condition} until it holds; fails after {@code timeout} (generous: this machine is shared). */

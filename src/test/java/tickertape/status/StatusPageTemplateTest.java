@@ -246,7 +246,7 @@ class StatusPageTemplateTest {
         return letter;
     }
 
-    /** The page's inputs in the shapes StatusReport, IngestionRuns and DeadLetters answer them; empty to start. */
+    /** The page's inputs in the shapes StatusReport, IngestionRunViews and DeadLetters answer them; empty to start. */
     private static final class PageData {
         final Map<String, Object> report = new LinkedHashMap<>();
         final List<String> tickers = new ArrayList<>();
