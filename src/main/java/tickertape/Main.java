@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import tickertape.api.ApiConfiguration;
 import tickertape.api.ApiEndpointsConfiguration;
+import tickertape.bars.BarsConfiguration;
 import tickertape.ingest.IngestionConfiguration;
 import tickertape.ingest.IngestionJobsConfiguration;
 import tickertape.keys.KeysCommand;
@@ -69,6 +70,7 @@ public final class Main {
     public static void configure(MainConfigurationProperties configuration, Clock clock) {
         configuration.addConfiguration(new TickertapeConfiguration(clock));
         configuration.addConfiguration(new DatabaseConfiguration());
+        configuration.addConfiguration(new BarsConfiguration());
         configuration.addConfiguration(new ApiConfiguration());
         configuration.addConfiguration(new ApiEndpointsConfiguration());
         configuration.addConfiguration(new PolygonConfiguration());

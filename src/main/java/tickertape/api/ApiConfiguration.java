@@ -14,6 +14,8 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import tickertape.bars.LatestBarCache;
 import tickertape.bars.SplitAdjustments;
+import tickertape.database.ChangeListener;
+import tickertape.database.Database;
 import tickertape.keys.ApiKeys;
 import tickertape.keys.FirstOpsKey;
 import tickertape.keys.KeyAdmin;
@@ -22,13 +24,11 @@ import tickertape.keys.KeyCache;
 import tickertape.keys.KeyUses;
 import tickertape.metrics.ApiLatency;
 import tickertape.metrics.Metrics;
-import tickertape.database.ChangeListener;
-import tickertape.database.Database;
 
 /**
  * What routes/api.camel.yaml applies to every REST route: the guard (keys, roles, rate limits) and the
- * problem responses; and what the store keeps in memory for the API: the authenticated keys, the splits
- * and the newest bars, each forgotten on every change announced by whichever process makes it.
+ * problem responses; the authenticated keys the store keeps in memory, and the listener that forgets
+ * them, the splits and the newest bars on every change announced by whichever process makes it.
  */
 @Configuration
 public class ApiConfiguration implements CamelConfiguration {
@@ -108,26 +108,21 @@ public class ApiConfiguration implements CamelConfiguration {
         return new ResponseHeaders();
     }
 
-    /** Splits too: bars are stored raw and adjusted on read (sql/V8__splits.sql). */
-    @BindToRegistry("splitAdjustments")
-    public SplitAdjustments splitAdjustments(@BeanInject("apiDataSource") DataSource api, Clock clock) {
-        return new SplitAdjustments(api, clock);
-    }
-
     /**
-     * The newest bars; with them, the one listener that tells the three caches (keys, splits, newest
-     * bars) of every change announced, on a connection of its own.
+     * The one listener that tells the three caches (keys, splits, newest bars) of every change
+     * announced by whichever process makes it, on a connection of its own.
      */
-    @BindToRegistry("latestBarCache")
-    public LatestBarCache latestBarCache(CamelContext context, @BeanInject("apiDataSource") DataSource api,
-                                         Database database, KeyCache keyCache, SplitAdjustments splitAdjustments,
+    @BindToRegistry("changeListener")
+    public ChangeListener changeListener(CamelContext context, Database database, KeyCache keyCache,
+                                         SplitAdjustments splitAdjustments, LatestBarCache latestBars,
                                          @PropertyInject("tickertape.change-listener.heartbeat") String heartbeat,
                                          @PropertyInject("tickertape.change-listener.max-reconnect-delay")
                                          String maxReconnectDelay) throws Exception {
-        LatestBarCache latestBars = new LatestBarCache(api, splitAdjustments);
-        context.addService(new ChangeListener(() -> database.openDedicatedConnection("tickertape change listener"),
+        ChangeListener listener = new ChangeListener(
+                () -> database.openDedicatedConnection("tickertape change listener"),
                 List.of(keyCache, latestBars, splitAdjustments), Duration.parse(heartbeat),
-                Duration.parse(maxReconnectDelay)), true, true);
-        return latestBars;
+                Duration.parse(maxReconnectDelay));
+        context.addService(listener, true, true);
+        return listener;
     }
 }
