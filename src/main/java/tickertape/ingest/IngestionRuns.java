@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tickertape.bars.BarStore;
+import tickertape.database.Statements;
 import tickertape.market.Timeframe;
 import tickertape.metrics.Metrics;
 
@@ -49,7 +50,7 @@ public class IngestionRuns {
      * instead of after their lease, so a restart resumes their series straight away.
      */
     public void closeRunsOfEarlierLives() throws SQLException {
-        int closed = update("""
+        int closed = Statements.update(dataSource, """
                 update ingestion_run set status = 'FAILED', finished_at = now(),
                        error = 'interrupted: the app stopped during this run; its series resumes from the store'
                 where status = 'RUNNING' and starts_with(owner, ?) and owner <> ?""", owner.instance(), owner.id());
@@ -63,7 +64,7 @@ public class IngestionRuns {
      * lease) are closed, so their series can be planned again. Never one of this process's own.
      */
     public int closeExpiredRuns() throws SQLException {
-        int closed = update("""
+        int closed = Statements.update(dataSource, """
                 update ingestion_run set status = 'FAILED', finished_at = now(),
                        error = 'lease expired: ' || owner || ' stopped renewing it; its series is planned again'
                 where status = 'RUNNING' and lease_until < now() and not (id = any(?))""", (Object) ownIds());
@@ -79,7 +80,7 @@ public class IngestionRuns {
             persist(run.state, run.status, run.error, true);
             closing.remove(run.state.job.runId());
         }
-        update("update ingestion_run set lease_until = now() + ? * interval '1 millisecond'"
+        Statements.update(dataSource, "update ingestion_run set lease_until = now() + ? * interval '1 millisecond'"
                 + " where status = 'RUNNING' and owner = ? and id = any(?)", owner.lease().toMillis(), owner.id(),
                 ownIds());
     }
@@ -277,21 +278,6 @@ public class IngestionRuns {
                 statement.setLong(11, run.job.runId());
             }
             statement.executeUpdate();
-        }
-    }
-
-    private int update(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                Object parameter = parameters[i];
-                if (parameter instanceof Long[] ids) {
-                    statement.setArray(i + 1, connection.createArrayOf("bigint", ids));
-                } else {
-                    statement.setObject(i + 1, parameter);
-                }
-            }
-            return statement.executeUpdate();
         }
     }
 

@@ -20,6 +20,7 @@ import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tickertape.database.Statements;
 import tickertape.market.ExchangeCalendar;
 import tickertape.metrics.Metrics;
 import tickertape.polygon.PolygonRequest;
@@ -175,8 +176,9 @@ public class SplitChecks {
 
     /** The check failed: the error is recorded and the claim kept until the retry is due. */
     private void recordFailure(String ticker, String failure) throws SQLException {
-        update("update split_check set error = ?, claimed_until = now() + ? * interval '1 millisecond'"
-                + " where ticker = ?", failure, retryFailedAfter.toMillis(), ticker);
+        Statements.update(dataSource, "update split_check set error = ?,"
+                + " claimed_until = now() + ? * interval '1 millisecond' where ticker = ?",
+                failure, retryFailedAfter.toMillis(), ticker);
         metrics.splitCheck("failed");
         LOG.warn("Splits of {} not fetched, tried again in {}: {}", ticker, retryFailedAfter, failure);
     }
@@ -188,7 +190,8 @@ public class SplitChecks {
      */
     private void releaseClaim(SplitsCheck check) throws SQLException {
         if (check.holdsClaim()) {
-            update("update split_check set claimed_until = null where ticker = ?", check.ticker());
+            Statements.update(dataSource, "update split_check set claimed_until = null where ticker = ?",
+                    check.ticker());
         } else {
             LOG.warn("Splits of {} not fetched: this instance's claim lapsed (the database was away longer than {});"
                     + " the check is due again", check.ticker(), claimLease);
@@ -332,16 +335,6 @@ public class SplitChecks {
             if (calendar.isTradingDay(day) && !calendar.regularClose(day).isAfter(now)) {
                 return calendar.regularClose(day);
             }
-        }
-    }
-
-    private void update(String sql, Object... parameters) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            statement.executeUpdate();
         }
     }
 }
