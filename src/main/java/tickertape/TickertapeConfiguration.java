@@ -23,11 +23,6 @@ import tickertape.metrics.Metrics;
 public class TickertapeConfiguration implements CamelConfiguration {
     private final Clock clock;
 
-    /** On the system's UTC clock, as the app runs. */
-    public TickertapeConfiguration() {
-        this(Clock.systemUTC());
-    }
-
     /** @param clock the app's now, for every bean that asks: a test's clock it moves */
     public TickertapeConfiguration(Clock clock) {
         this.clock = clock;

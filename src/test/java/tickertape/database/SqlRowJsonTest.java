@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +14,7 @@ import tickertape.TickertapeConfiguration;
 
 /** A row read by a route's sql: step is written as the same columns read in Java are. */
 class SqlRowJsonTest {
-    private final ObjectMapper json = new TickertapeConfiguration().jsonMapper();
+    private final ObjectMapper json = new TickertapeConfiguration(Clock.systemUTC()).jsonMapper();
 
     @Test
     void aTimestampIsWrittenAsItsInstantAndAJsonbColumnAsItsJson() throws Exception {
